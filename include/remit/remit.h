@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * remit.h: the umbrella header of remit, an in silico trial platform for
+ * cell therapies in lupus.  Include this one header.
+ */
+#ifndef REMIT_H
+#define REMIT_H
+
+#include "remit_context.h"
+#include "remit_model.h"
+#include "remit_status.h"
+
+#endif /* REMIT_H */

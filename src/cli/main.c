@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * main.c: `remit`, the command-line tool.  Dispatches to one command.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void print_help(FILE *f) {
+  fprintf(f,
+          "remit %s: in silico trials of cell therapies in lupus\n"
+          "\n"
+          "usage: remit <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  simulate   simulate one patient under a therapy; writes every state and\n"
+          "             readout per day as CSV and prints a summary\n"
+          "  params     print the model's parameter table (value, unit, variability, source)\n"
+          "\n"
+          "  remit --help       this text;  remit <command> --help  the command's options\n"
+          "  remit --version    version and build\n"
+          "\n"
+          "example: remit simulate --therapy cart19 --dose 1e6 --days 730 -o patient.csv\n",
+          remit_version());
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    print_help(stderr);
+    return CLI_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    print_help(stdout);
+    return CLI_OK;
+  }
+  if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+    printf("%s\n", remit_build_info());
+    return CLI_OK;
+  }
+  if (strcmp(cmd, "simulate") == 0) {
+    return cmd_simulate(argc - 1, argv + 1);
+  }
+  if (strcmp(cmd, "params") == 0) {
+    return cmd_params(argc - 1, argv + 1);
+  }
+  fprintf(stderr, "remit: unknown command '%s' (try remit --help)\n", cmd);
+  return CLI_USAGE;
+}

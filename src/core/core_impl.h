@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * core_impl.h: private pieces of the core every module uses: allocation
+ * through the context's hooks and the one error macro.
+ */
+#ifndef REMIT_CORE_IMPL_H
+#define REMIT_CORE_IMPL_H
+
+#include <stddef.h>
+
+#include "remit/remit_context.h"
+
+void *remit__malloc(remit_context *ctx, size_t size);
+void *remit__calloc(remit_context *ctx, size_t n, size_t size);
+void remit__free(remit_context *ctx, void *ptr);
+
+/* Records status and a printf-style one-line message on the context and
+ * returns the status.  Every error goes through REMIT_ERROR so there is one
+ * breakpoint target. */
+remit_status remit__error(remit_context *ctx, remit_status status, const char *file, int line,
+                          const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+#define REMIT_ERROR(ctx, status, ...) remit__error((ctx), (status), __FILE__, __LINE__, __VA_ARGS__)
+
+#endif /* REMIT_CORE_IMPL_H */
