@@ -20,8 +20,9 @@
 # Timed runs are pinned to CPU 1 with taskset when it works.
 #
 # Env: NC (cohort size, 1000)  NSLE (SLE repetitions, 20)  NPY (scipy, 50)
-#      NR (deSolve, 20)  PEERS (../shared/peers)  BUILD (build-bench)
-#      OUT (BUILD/bench-results)  SEED (20240601)  CPU (1)
+#      NR (deSolve, 20)  PEERS (../shared/peers)  OUT (bench/out, git-ignored)
+#      BUILD (OUT/build)  SEED (20240601)  CPU (1)
+# Results: OUT/table.md, OUT/perf_*.csv (per patient), OUT/traj_*.csv.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NC=${NC:-1000}
@@ -31,17 +32,17 @@ NR=${NR:-20}
 SEED=${SEED:-20240601}
 CPU=${CPU:-1}
 PEERS=${PEERS:-$ROOT/../shared/peers}
-BUILD=${BUILD:-$ROOT/build-bench}
-OUT=${OUT:-$BUILD/bench-results}
+OUT=${OUT:-$ROOT/bench/out}
+BUILD=${BUILD:-$OUT/build}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 
 echo "== build (Release, REMIT_BUILD_BENCH=ON) in $BUILD"
+mkdir -p "$BUILD"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DREMIT_BUILD_BENCH=ON \
-  -DREMIT_BUILD_TESTS=OFF > "$BUILD.cmake.log" 2>&1 || { cat "$BUILD.cmake.log"; exit 1; }
-cmake --build "$BUILD" -j2 --target remit_bench remit_cohort_gen > "$BUILD.build.log" 2>&1 ||
-  { cat "$BUILD.build.log"; exit 1; }
+  -DREMIT_BUILD_TESTS=OFF > "$BUILD/cmake.log" 2>&1 || { cat "$BUILD/cmake.log"; exit 1; }
+cmake --build "$BUILD" -j2 --target remit_bench remit_cohort_gen > "$BUILD/build.log" 2>&1 ||
+  { cat "$BUILD/build.log"; exit 1; }
 BENCH=$BUILD/bench/remit_bench
-mkdir -p "$OUT"
 cd "$OUT"
 rm -f perf_*.csv traj_*.csv
 
@@ -49,7 +50,7 @@ PIN=""
 if command -v taskset > /dev/null && taskset -c "$CPU" true 2> /dev/null; then
   PIN="taskset -c $CPU"
 fi
-echo "== machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs; pinned: ${PIN:-no}"
+echo "== machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1) (family $(lscpu | sed -n 's/^CPU family: *//p' | head -1), model $(lscpu | sed -n 's/^Model: *//p' | head -1)), $(nproc --all) CPUs; pinned: ${PIN:-no}"
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); SUNDIALS $(sed -n 's/^#define SUNDIALS_VERSION "\(.*\)"/\1/p' \
   /usr/include/sundials/sundials_config.h 2> /dev/null || echo '?'); $(${CC:-cc} --version | head -1)"
 

@@ -428,14 +428,14 @@ static void print_summary(const remit_model_spec *spec, const sim_args *a, const
          c->renal ? "lupus nephritis" : "no nephritis");
   int i0 = row_of(times, nt, 0.0);
   series s;
-  if (get_series(spec, R, nt, "car_t", &s)) {
+  if (get_series(spec, R, nt, "cart_level", &s)) {
     int ip = i0;
     for (int i = i0; i < nt; i++) {
       ip = at(&s, i) > at(&s, ip) ? i : ip;
     }
     printf("  CAR-T peak        %.4g cells/uL on day %g\n", at(&s, ip), times[ip]);
   }
-  if (get_series(spec, R, nt, "b_cells", &s)) {
+  if (get_series(spec, R, nt, "bcells", &s)) {
     double base = at(&s, row_of(times, nt, times[0]));
     int in = i0;
     for (int i = i0; i < nt; i++) {
@@ -450,7 +450,7 @@ static void print_summary(const remit_model_spec *spec, const sim_args *a, const
     if (back >= 0 && in != i0) {
       printf(", back to 10%% of start on day %g", times[back]);
       series nf;
-      if (get_series(spec, R, nt, "naive_fraction", &nf)) {
+      if (get_series(spec, R, nt, "bcell_naive_fraction", &nf)) {
         printf(" (%.0f%% naive)", 100.0 * at(&nf, back));
       }
     }
@@ -459,9 +459,9 @@ static void print_summary(const remit_model_spec *spec, const sim_args *a, const
   static const struct {
     const char *name, *label, *fmt;
   } rows[] = {
-      {"sledai2k", "SLEDAI-2K", "%.0f"},     {"anti_dsdna", "anti-dsDNA", "%.3g"},
-      {"c3", "C3 mg/dL", "%.3g"},            {"igg", "IgG g/L", "%.3g"},
-      {"protective_igg", "protective IgG", "%.3g"}, {"damage", "damage (SDI)", "%.2f"},
+      {"sledai2k", "SLEDAI-2K", "%.0f"},     {"anti_dsdna", "anti-dsDNA IU/mL", "%.3g"},
+      {"c3_mg_dl", "C3 mg/dL", "%.3g"},            {"igg_g_l", "IgG g/L", "%.3g"},
+      {"protective_igg", "protective IgG", "%.3g"}, {"damage_sdi", "damage (SDI)", "%.2f"},
   };
   double marks[] = {times[0], 90, 180, 365, 730};
   for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
