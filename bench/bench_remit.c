@@ -55,7 +55,8 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 static double median(double *v, int n) {
-  if (n <= 0) return NAN;
+  if (n <= 0)
+    return NAN;
   qsort(v, (size_t)n, sizeof *v, cmp_double);
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
@@ -69,13 +70,16 @@ static char *read_line(FILE *f) {
     if (len + 2 > cap) {
       cap = cap ? 2 * cap : 1 << 16;
       char *nb = realloc(buf, cap);
-      if (!nb) exit(1);
+      if (!nb)
+        exit(1);
       buf = nb;
     }
-    if (c == '\n') break;
+    if (c == '\n')
+      break;
     buf[len++] = (char)c;
   }
-  if (c == EOF && len == 0) return NULL;
+  if (c == EOF && len == 0)
+    return NULL;
   buf[len] = '\0';
   return buf;
 }
@@ -98,7 +102,8 @@ static int run_ref(int argc, char **argv) {
   }
   int col2idx[512], ncol = 0;
   char *line = read_line(fc);
-  if (!line) return 1;
+  if (!line)
+    return 1;
   for (char *tok = strtok(line, ",\r"); tok && ncol < 512; tok = strtok(NULL, ",\r")) {
     col2idx[ncol] = remit_spec_param_index(spec, tok);
     if (col2idx[ncol] < 0) {
@@ -114,7 +119,8 @@ static int run_ref(int argc, char **argv) {
       cap *= 2;
       P = realloc(P, sizeof(double) * (size_t)np * (size_t)cap);
     }
-    for (int k = 0; k < np; k++) P[(size_t)n * np + k] = spec->params[k].value;
+    for (int k = 0; k < np; k++)
+      P[(size_t)n * np + k] = spec->params[k].value;
     char *s = line, *e;
     for (int c = 0; c < ncol; c++) {
       P[(size_t)n * np + col2idx[c]] = strtod(s, &e);
@@ -147,7 +153,8 @@ static int run_ref(int argc, char **argv) {
   opt.atol = atof(argv[5]);
   opt.max_steps = 1000000;
   double times[NGRID];
-  for (int g = 0; g < NGRID; g++) times[g] = g + T0_DAY;
+  for (int g = 0; g < NGRID; g++)
+    times[g] = g + T0_DAY;
   double *Y = malloc(sizeof(double) * NGRID * (size_t)ns);
   FILE *ft = strcmp(argv[6], "-") ? fopen(argv[6], "w") : NULL;
   FILE *fp = fopen(argv[7], "w");
@@ -155,14 +162,16 @@ static int run_ref(int argc, char **argv) {
     perror("output");
     return 1;
   }
-  fprintf(fp, "pid,wall_s,steps,rhs_evals,rhs_evals_jac,jac_evals,lin_setups,newton_iters,"
-              "err_fails,conv_fails\n");
+  fprintf(fp,
+          "pid,wall_s,steps,rhs_evals,rhs_evals_jac,jac_evals,lin_setups,newton_iters,"
+          "err_fails,conv_fails\n");
   static const int idx[NSERIES][3] = {{5, 6, 7}, {9, 10, -1}, {14, -1, -1}, {21, -1, -1}};
   int failed = 0;
   for (int pid = 0; pid < n; pid++) {
     const double t0 = now_s();
     remit_status st = remit_model_set_params(m, P + (size_t)pid * np, np);
-    if (st == REMIT_OK) st = remit_model_simulate(m, &opt, times, NGRID, Y, NULL);
+    if (st == REMIT_OK)
+      st = remit_model_simulate(m, &opt, times, NGRID, Y, NULL);
     const double el = now_s() - t0;
     if (st != REMIT_OK) {
       fprintf(stderr, "patient %d: %s\n", pid, remit_context_errmsg(ctx));
@@ -178,7 +187,8 @@ static int run_ref(int argc, char **argv) {
         for (int g = 0; g < NGRID; g++) {
           double v = 0.0;
           for (int k = 0; k < 3; k++)
-            if (idx[sr][k] >= 0) v += Y[(size_t)g * ns + idx[sr][k]];
+            if (idx[sr][k] >= 0)
+              v += Y[(size_t)g * ns + idx[sr][k]];
           fprintf(ft, ",%.12g", v);
         }
         fputc('\n', ft);
@@ -186,7 +196,8 @@ static int run_ref(int argc, char **argv) {
     }
   }
   fclose(fp);
-  if (ft) fclose(ft);
+  if (ft)
+    fclose(ft);
   remit_model_destroy(&m);
   remit_context_destroy(&ctx);
   free(Y);
@@ -229,24 +240,30 @@ static int run_sle(int argc, char **argv) {
   }
   const int reps = atoi(argv[2]);
   remit_context *ctx = NULL;
-  if (remit_context_create(NULL, &ctx) != REMIT_OK) return 1;
+  if (remit_context_create(NULL, &ctx) != REMIT_OK)
+    return 1;
   double times[NGRID];
-  for (int g = 0; g < NGRID; g++) times[g] = g + T0_DAY;
+  for (int g = 0; g < NGRID; g++)
+    times[g] = g + T0_DAY;
   const int ns = remit_spec_sle()->n_states;
   double *Y = malloc(sizeof(double) * NGRID * (size_t)ns);
   FILE *fp = fopen(argv[3], "w");
-  if (!fp || !Y) return 1;
-  fprintf(fp, "pid,wall_s,steps,rhs_evals,rhs_evals_jac,jac_evals,lin_setups,newton_iters,"
-              "err_fails,conv_fails\n");
+  if (!fp || !Y)
+    return 1;
+  fprintf(fp,
+          "pid,wall_s,steps,rhs_evals,rhs_evals_jac,jac_evals,lin_setups,newton_iters,"
+          "err_fails,conv_fails\n");
   remit_model *warm = NULL;
   for (int r = 0; r < 2 * reps; r++) {
     const int fresh = r < reps;
     remit_model *m = NULL;
     double t0 = now_s();
     if (fresh) {
-      if (sle_model(ctx, &m) != 0) return 1;
+      if (sle_model(ctx, &m) != 0)
+        return 1;
     } else {
-      if (!warm && sle_model(ctx, &warm) != 0) return 1;
+      if (!warm && sle_model(ctx, &warm) != 0)
+        return 1;
       m = warm;
       if (r == reps) { /* first use of the warm model computes (and caches) its y0 */
         remit_model_simulate(m, NULL, times, NGRID, Y, NULL);
@@ -256,14 +273,15 @@ static int run_sle(int argc, char **argv) {
     const remit_status st = remit_model_simulate(m, NULL, times, NGRID, Y, NULL);
     remit_sim_stats s;
     remit_model_get_stats(m, &s);
-    if (fresh) remit_model_destroy(&m);
+    if (fresh)
+      remit_model_destroy(&m);
     const double el = now_s() - t0;
     if (st != REMIT_OK) {
       fprintf(stderr, "SLE: %s\n", remit_context_errmsg(ctx));
       return 1;
     }
-    fprintf(fp, "%d,%.9g,%ld,%ld,-1,%ld,%ld,-1,%ld,%ld\n", r, el, s.steps, s.rhs_evals,
-            s.jac_evals, s.lin_setups, s.err_fails, s.conv_fails);
+    fprintf(fp, "%d,%.9g,%ld,%ld,-1,%ld,%ld,-1,%ld,%ld\n", r, el, s.steps, s.rhs_evals, s.jac_evals,
+            s.lin_setups, s.err_fails, s.conv_fails);
   }
   fclose(fp);
   remit_model_destroy(&warm);
@@ -283,7 +301,8 @@ typedef struct {
 
 static int load_traj(const char *path, traj_t *t) {
   FILE *f = fopen(path, "r");
-  if (!f) return -1;
+  if (!f)
+    return -1;
   int cap = 64;
   t->n = 0;
   t->v = calloc((size_t)cap * NSERIES * NGRID, sizeof(double));
@@ -291,18 +310,23 @@ static int load_traj(const char *path, traj_t *t) {
   while ((line = read_line(f))) {
     char *e;
     const long pid = strtol(line, &e, 10);
-    if (*e != ',') continue;
+    if (*e != ',')
+      continue;
     const long s = strtol(e + 1, &e, 10);
-    if (pid < 0 || s < 0 || s >= NSERIES) continue;
+    if (pid < 0 || s < 0 || s >= NSERIES)
+      continue;
     while (pid >= cap) {
       const int nc = 2 * cap;
       t->v = realloc(t->v, sizeof(double) * (size_t)nc * NSERIES * NGRID);
-      memset(t->v + (size_t)cap * NSERIES * NGRID, 0, sizeof(double) * (size_t)cap * NSERIES * NGRID);
+      memset(t->v + (size_t)cap * NSERIES * NGRID, 0,
+             sizeof(double) * (size_t)cap * NSERIES * NGRID);
       cap = nc;
     }
     double *row = t->v + ((size_t)pid * NSERIES + (size_t)s) * NGRID;
-    for (int g = 0; g < NGRID && *e == ','; g++) row[g] = strtod(e + 1, &e);
-    if (pid + 1 > t->n) t->n = (int)pid + 1;
+    for (int g = 0; g < NGRID && *e == ','; g++)
+      row[g] = strtod(e + 1, &e);
+    if (pid + 1 > t->n)
+      t->n = (int)pid + 1;
   }
   fclose(f);
   return t->n;
@@ -313,8 +337,10 @@ static void metrics(const double *tr, double *out) {
   const int i0 = -T0_DAY;
   int ip = i0, inad = i0;
   for (int g = i0; g < NGRID; g++) {
-    if (car[g] > car[ip]) ip = g;
-    if (b[g] < b[inad]) inad = g;
+    if (car[g] > car[ip])
+      ip = g;
+    if (b[g] < b[inad])
+      inad = g;
   }
   const double thr = 0.1 * b[0];
   double trec = NAN;
@@ -333,7 +359,8 @@ static void metrics(const double *tr, double *out) {
 
 static int load_perf(const char *path, double **ms, double **steps) {
   FILE *f = fopen(path, "r");
-  if (!f) return -1;
+  if (!f)
+    return -1;
   int n = 0, cap = 1024;
   *ms = malloc(sizeof(double) * (size_t)cap);
   *steps = malloc(sizeof(double) * (size_t)cap);
@@ -364,8 +391,9 @@ static int run_table(int argc, char **argv) {
     fprintf(stderr, "cannot read %s\n", argv[2]);
     return 1;
   }
-  printf("| tool | patients | median ms/patient | min | max | ratio vs first row | median steps "
-         "| metrics vs ref: median / max rel. err | t_peak day exact |\n");
+  printf(
+      "| tool | patients | median ms/patient | min | max | ratio vs first row | median steps "
+      "| metrics vs ref: median / max rel. err | t_peak day exact |\n");
   printf("|---|---|---|---|---|---|---|---|---|\n");
   double base = NAN;
   for (int a = 3; a + 2 < argc; a += 3) {
@@ -378,7 +406,8 @@ static int run_table(int argc, char **argv) {
     const double med = median(ms, n); /* sorts ms */
     const double lo = ms[0], hi = ms[n - 1];
     const double msteps = median(steps, n);
-    if (a == 3) base = med;
+    if (a == 3)
+      base = med;
     char agree[96] = "n/a", exact[32] = "n/a";
     traj_t tr = {0, NULL};
     if (ref.n > 0 && strcmp(argv[a + 2], "-") && load_traj(argv[a + 2], &tr) > 0) {
@@ -392,13 +421,18 @@ static int run_table(int argc, char **argv) {
         metrics(tr.v + (size_t)p * NSERIES * NGRID, mx);
         nexact += mr[1] == mx[1];
         for (int k = 0; k < NMETRICS; k++) {
-          if (k == 1) continue;
+          if (k == 1)
+            continue;
           double e;
-          if (isnan(mr[k]) && isnan(mx[k])) e = 0.0;
-          else e = fabs(mx[k] - mr[k]) / fabs(mr[k]);
-          if (isnan(e)) e = INFINITY;
+          if (isnan(mr[k]) && isnan(mx[k]))
+            e = 0.0;
+          else
+            e = fabs(mx[k] - mr[k]) / fabs(mr[k]);
+          if (isnan(e))
+            e = INFINITY;
           errs[ne++] = e;
-          if (e > emax) emax = e;
+          if (e > emax)
+            emax = e;
         }
       }
       snprintf(agree, sizeof agree, "%.2g / %.2g", median(errs, ne), emax);
@@ -416,9 +450,12 @@ static int run_table(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-  if (argc >= 2 && !strcmp(argv[1], "ref")) return run_ref(argc, argv);
-  if (argc >= 2 && !strcmp(argv[1], "sle")) return run_sle(argc, argv);
-  if (argc >= 2 && !strcmp(argv[1], "table")) return run_table(argc, argv);
+  if (argc >= 2 && !strcmp(argv[1], "ref"))
+    return run_ref(argc, argv);
+  if (argc >= 2 && !strcmp(argv[1], "sle"))
+    return run_sle(argc, argv);
+  if (argc >= 2 && !strcmp(argv[1], "table"))
+    return run_table(argc, argv);
   fprintf(stderr, "usage: %s ref|sle|table ... (see bench/bench_remit.c)\n", argv[0]);
   return 2;
 }

@@ -48,8 +48,10 @@ static inline void cohort_fill(const remit_model_spec *spec, int n_patients, uin
       if (i > 0 && pi->cv > 0.0) {
         const double sigma = sqrt(log(1.0 + pi->cv * pi->cv));
         v = pi->value * exp(sigma * z);
-        if (v < pi->lower) v = pi->lower;
-        if (v > pi->upper) v = pi->upper;
+        if (v < pi->lower)
+          v = pi->lower;
+        if (v > pi->upper)
+          v = pi->upper;
       }
       P[(size_t)i * np + k] = v;
     }

@@ -19,7 +19,8 @@ static void print_shortest(double v, const char *sep) {
   char buf[40];
   for (int prec = 6; prec <= 17; prec++) {
     snprintf(buf, sizeof buf, "%.*g", prec, v);
-    if (strtod(buf, NULL) == v) break;
+    if (strtod(buf, NULL) == v)
+      break;
   }
   printf("%s%s", sep, buf);
 }
@@ -32,9 +33,11 @@ int main(int argc, char **argv) {
   const int n = atoi(argv[1]);
   const uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 20240601u;
   const remit_model_spec *spec = remit_spec_reference();
-  if (n <= 0) return 2;
+  if (n <= 0)
+    return 2;
   double *P = malloc(sizeof(double) * (size_t)n * (size_t)spec->n_params);
-  if (!P) return 1;
+  if (!P)
+    return 1;
   cohort_fill(spec, n, seed, P);
   for (int k = 0; k < spec->n_params; k++)
     printf("%s%s", k ? "," : "", spec->params[k].name);

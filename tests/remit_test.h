@@ -51,8 +51,13 @@ static inline void remit_test_report_(int ok, const char *file, int line, const 
   } while (0)
 
 /* Status equality with names. */
-#define REMIT_CHECK_STATUS(st, expected) \
-  REMIT_CHECK((st) == (expected), "%s -> %d, expected %s (%d)", #st, (int)(st), #expected, (int)(expected))
+/* Status equality; st is evaluated once (it is usually a call). */
+#define REMIT_CHECK_STATUS(st, expected)                                                    \
+  do {                                                                                      \
+    const int s_ = (int)(st);                                                               \
+    REMIT_CHECK(s_ == (int)(expected), "%s -> %d, expected %s (%d)", #st, s_, #expected, \
+                (int)(expected));                                                           \
+  } while (0)
 
 static inline int remit_test_failures(void) {
   printf("%d passed, %d failed\n", remit_test_passed_, remit_test_failed_);

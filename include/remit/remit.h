@@ -8,6 +8,8 @@
 
 #include "remit_context.h"
 #include "remit_model.h"
+#include "remit_stats.h"
 #include "remit_status.h"
+#include "remit_store.h"
 
 #endif /* REMIT_H */

@@ -37,7 +37,9 @@
  * take an optional workspace `ws` of n elements that they overwrite; when ws
  * is NULL they allocate it through the context's allocator and free it
  * before returning (so REMIT_ERR_NOMEM is then possible).  Pass a workspace
- * in loops over replicate trials so nothing is allocated per replicate.
+ * in loops over replicate trials so nothing is allocated per replicate.  The
+ * double workspaces (median, quantiles, summary) may be the data array x
+ * itself: x is then sorted in place, which saves the copy. 
  *
  * Thread safety: no function keeps state; calls with different contexts and
  * workspaces may run concurrently.  GSL's error handler is never triggered:
@@ -286,7 +288,8 @@ typedef enum remit_cmp {
   REMIT_CMP_LT = 0, /* x <  threshold (e.g. p-value < 0.05) */
   REMIT_CMP_LE = 1, /* x <= threshold */
   REMIT_CMP_GT = 2, /* x >  threshold (e.g. difference > 0) */
-  REMIT_CMP_GE = 3  /* x >= threshold */
+  REMIT_CMP_GE = 3, /* x >= threshold */
+  REMIT_CMP_EQ = 4  /* x == threshold (categorical covariates in eligibility criteria) */
 } remit_cmp;
 
 /* The probability of success (the power, when x holds each replicate's

@@ -22,6 +22,7 @@
 
 #include "remit_context.h"
 #include "remit_model.h"
+#include "remit_stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -71,9 +72,8 @@ typedef struct remit_dist {
   int n_values;
 } remit_dist;
 
-/* Comparison used by eligibility criteria: covariate OP value. */
-typedef enum remit_cmp { REMIT_CMP_GE = 0, REMIT_CMP_GT, REMIT_CMP_LE, REMIT_CMP_LT, REMIT_CMP_EQ } remit_cmp;
-
+/* Eligibility criteria compare a covariate with a value (remit_cmp, from
+ * remit_stats.h, where success criteria use it too). */
 typedef struct remit_criterion {
   remit_covariate covariate;
   remit_cmp cmp;
@@ -228,6 +228,28 @@ typedef struct remit_scenario {
  * the context; unknown keys are errors. */
 remit_status remit_scenario_load(remit_context *ctx, const char *path, remit_scenario **out);
 void remit_scenario_destroy(remit_scenario **s);
+
+/* ------------------------------------------------------------------------ */
+/* Running a trial                                                           */
+/* ------------------------------------------------------------------------ */
+
+typedef struct remit_trial_options {
+  const char *output;   /* the run store, RUN.db (written as RUN.db.partial until done) */
+  int resume;           /* 1: continue RUN.db.partial of an interrupted run */
+  int overwrite;        /* 1: replace an existing RUN.db */
+  int threads;          /* worker threads; 0 = OpenMP's default */
+  int chunk_size;       /* patients per committed chunk; 0 = 256 */
+  /* Called after each chunk (from the calling thread): patients done of total. */
+  void (*progress)(long done, long total, void *user);
+  void *progress_user;
+} remit_trial_options;
+
+/* Runs every replicate of the scenario and writes the run store.  The same
+ * scenario and seed give the same store whatever `threads` is; a resumed run
+ * gives the same store as an uninterrupted one.  On failure the partial store
+ * stays (marked running) for --resume and the context says why. */
+remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
+                             const remit_trial_options *opt);
 
 #ifdef __cplusplus
 }

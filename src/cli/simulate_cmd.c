@@ -126,6 +126,17 @@ static int parse_args(int argc, char **argv, sim_args *a) {
       a->quiet = 1;
       continue;
     }
+    static const char *const with_value[] = {
+        "--model", "--therapy", "-o", "--output", "--sex", "--renal", "--param", "--dose-event",
+        "--dose", "--flu", "--cy", "--age", "--weight", "--height", "--sledai", "--days",
+        "--start", "--step", "--rtol", "--atol"};
+    int known = 0;
+    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
+      known |= strcmp(f, with_value[k]) == 0;
+    }
+    if (!known) {
+      return cli_usage_error("simulate", "unknown option '%s' (try remit simulate --help)", f);
+    }
     if (!need_value(i, argc, f)) {
       return CLI_USAGE;
     }

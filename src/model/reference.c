@@ -27,24 +27,107 @@
 
 /* States, in MODEL.md order. */
 enum {
-  S_FC, S_FP, S_CC, S_CP, S_TN, S_CE, S_CM, S_CX, S_BBM, S_BN, S_BM,
-  S_PB, S_SP, S_LP, S_AAB, S_IGG, S_AG, S_IC, S_C3, S_IL6, S_IFN, S_DMG,
+  S_FC,
+  S_FP,
+  S_CC,
+  S_CP,
+  S_TN,
+  S_CE,
+  S_CM,
+  S_CX,
+  S_BBM,
+  S_BN,
+  S_BM,
+  S_PB,
+  S_SP,
+  S_LP,
+  S_AAB,
+  S_IGG,
+  S_AG,
+  S_IC,
+  S_C3,
+  S_IL6,
+  S_IFN,
+  S_DMG,
   N_STATES
 };
 
 /* Parameters, in MODEL.md order. */
 enum {
-  P_k10F, P_k12F, P_k21F, P_V1F, P_EmaxF, P_EC50F,
-  P_k10C, P_k12C, P_k21C, P_V1C, P_EmaxC, P_EC50C,
-  P_sT, P_rT, P_dT, P_T0, P_eta,
-  P_rho, P_KB, P_kEM, P_kEX, P_dE, P_kME, P_dM, P_dX, P_kkill, P_fMk, P_fPB19, P_fBM19,
-  P_sB, P_kout, P_dBbm, P_dN, P_kact, P_fmem, P_dBM, P_kMP, P_amp, P_kdiff, P_dPB, P_fLL,
-  P_dS, P_dL,
-  P_pS, P_pL, P_qS, P_qL, P_kIgG,
-  P_sAg, P_fapo, P_kAg, P_kon, P_koff, P_kIC0, P_kICC, P_C3n, P_kC3s, P_kC3d, P_kC3IC,
-  P_aIL6, P_K6,
-  P_sIL6, P_kIL6C, P_kIL6IC, P_kIL6cl, P_kIFN, P_sIFN, P_EIFN, P_KIC,
-  P_kDm, P_ICn, P_IL6n, P_wIL6, P_kDr,
+  P_k10F,
+  P_k12F,
+  P_k21F,
+  P_V1F,
+  P_EmaxF,
+  P_EC50F,
+  P_k10C,
+  P_k12C,
+  P_k21C,
+  P_V1C,
+  P_EmaxC,
+  P_EC50C,
+  P_sT,
+  P_rT,
+  P_dT,
+  P_T0,
+  P_eta,
+  P_rho,
+  P_KB,
+  P_kEM,
+  P_kEX,
+  P_dE,
+  P_kME,
+  P_dM,
+  P_dX,
+  P_kkill,
+  P_fMk,
+  P_fPB19,
+  P_fBM19,
+  P_sB,
+  P_kout,
+  P_dBbm,
+  P_dN,
+  P_kact,
+  P_fmem,
+  P_dBM,
+  P_kMP,
+  P_amp,
+  P_kdiff,
+  P_dPB,
+  P_fLL,
+  P_dS,
+  P_dL,
+  P_pS,
+  P_pL,
+  P_qS,
+  P_qL,
+  P_kIgG,
+  P_sAg,
+  P_fapo,
+  P_kAg,
+  P_kon,
+  P_koff,
+  P_kIC0,
+  P_kICC,
+  P_C3n,
+  P_kC3s,
+  P_kC3d,
+  P_kC3IC,
+  P_aIL6,
+  P_K6,
+  P_sIL6,
+  P_kIL6C,
+  P_kIL6IC,
+  P_kIL6cl,
+  P_kIFN,
+  P_sIFN,
+  P_EIFN,
+  P_KIC,
+  P_kDm,
+  P_ICn,
+  P_IL6n,
+  P_wIL6,
+  P_kDr,
   N_PARAMS
 };
 
@@ -77,19 +160,19 @@ static const remit_var_info ref_states[N_STATES] = {
 
 /* The untreated active-lupus steady state of the nominal patient (MODEL.md). */
 static const double ref_y0[N_STATES] = {
-    0.0,       0.0,      0.0,      0.0,      1000.0,   0.0,       0.0,      0.0,
-    50.0,      170.772,  32.3377,  5.19892,  24.6949,  129.973,   149.441,  10.4901,
-    0.0122418, 0.138902, 89.6336,  4.29308,  0.855774, 2.24764,
+    0.0,       0.0,      0.0,     0.0,     1000.0,   0.0,     0.0,     0.0,
+    50.0,      170.772,  32.3377, 5.19892, 24.6949,  129.973, 149.441, 10.4901,
+    0.0122418, 0.138902, 89.6336, 4.29308, 0.855774, 2.24764,
 };
 
 static const double ref_atol_scale[N_STATES] = {
-    10.0, 10.0, 100.0, 100.0, 100.0, 1.0, 1.0,  1.0,   1.0,  1.0, 1.0,
+    10.0, 10.0, 100.0, 100.0, 100.0, 1.0,   1.0,  1.0, 1.0, 1.0,  1.0,
     0.1,  1.0,  1.0,   1.0,   0.1,   0.001, 0.01, 1.0, 0.1, 0.01, 0.01,
 };
 
 #define SRC "Reference benchmark model, shared/peers/MODEL.md (made-up, not fitted)"
-#define CV 0.30   /* starred in MODEL.md: log-normal across patients */
-#define BIG 1e9   /* upper bound of rates, productions and scales */
+#define CV 0.30    /* starred in MODEL.md: log-normal across patients */
+#define BIG 1e9    /* upper bound of rates, productions and scales */
 #define TINY 1e-12 /* lower bound of quantities that divide */
 
 /* name, value, unit, cv, lower, upper, source */
@@ -212,8 +295,8 @@ static int ref_rhs(double t, const double *y, double *dy, const double *p, void 
   const double Hs = (1.0 + p[P_eta]) / (1.0 + p[P_eta] * Tn / p[P_T0]);
   const double kk = p[P_kkill] * (CE + p[P_fMk] * CM);
   const double act = p[P_kact] * IFN;
-  const double death = hLD * (Tn + BN + BM + Bbm + PB) +
-                       kk * (BN + BM + p[P_fBM19] * Bbm + p[P_fPB19] * PB);
+  const double death =
+      hLD * (Tn + BN + BM + Bbm + PB) + kk * (BN + BM + p[P_fBM19] * Bbm + p[P_fPB19] * PB);
   const double bind = p[P_kon] * AAb * Ag - p[P_koff] * IC;
 
   /* PK */
@@ -224,8 +307,7 @@ static int ref_rhs(double t, const double *y, double *dy, const double *p, void 
 
   /* T cells and CAR-T */
   dy[S_TN] = p[P_sT] + p[P_rT] * Tn * (1.0 - Tn / p[P_T0]) - p[P_dT] * Tn - hLD * Tn;
-  dy[S_CE] = p[P_rho] * A * Hs * CE - (p[P_kEM] + p[P_kEX] * A + p[P_dE]) * CE +
-             p[P_kME] * A * CM;
+  dy[S_CE] = p[P_rho] * A * Hs * CE - (p[P_kEM] + p[P_kEX] * A + p[P_dE]) * CE + p[P_kME] * A * CM;
   dy[S_CM] = p[P_kEM] * CE - p[P_kME] * A * CM - p[P_dM] * CM;
   dy[S_CX] = p[P_kEX] * A * CE - p[P_dX] * CX;
 
@@ -243,8 +325,8 @@ static int ref_rhs(double t, const double *y, double *dy, const double *p, void 
   dy[S_IGG] = p[P_qS] * SP + p[P_qL] * LP - p[P_kIgG] * IgG;
   dy[S_AG] = p[P_sAg] + p[P_fapo] * death - p[P_kAg] * Ag - bind;
   dy[S_IC] = bind - (p[P_kIC0] + p[P_kICC] * C3 / p[P_C3n]) * IC;
-  dy[S_C3] = p[P_kC3s] * (1.0 + p[P_aIL6] * IL6 / (IL6 + p[P_K6])) - p[P_kC3d] * C3 -
-             p[P_kC3IC] * IC * C3;
+  dy[S_C3] =
+      p[P_kC3s] * (1.0 + p[P_aIL6] * IL6 / (IL6 + p[P_K6])) - p[P_kC3d] * C3 - p[P_kC3IC] * IC * C3;
 
   /* cytokines and damage */
   dy[S_IL6] = p[P_sIL6] + p[P_kIL6C] * CE * A + p[P_kIL6IC] * IC - p[P_kIL6cl] * IL6;
@@ -263,8 +345,9 @@ static void ref_readout(double t, const double *y, const double *p, double *out,
 
 static const remit_model_spec ref_spec = {
     .name = "reference",
-    .doc = "Peers' reference CAR-T/SLE benchmark model (shared/peers/MODEL.md): 22 states, "
-           "74 parameters; made-up, not fitted, not for clinical conclusions",
+    .doc =
+        "Peers' reference CAR-T/SLE benchmark model (shared/peers/MODEL.md): 22 states, "
+        "74 parameters; made-up, not fitted, not for clinical conclusions",
     .n_states = N_STATES,
     .states = ref_states,
     .y0 = ref_y0,
@@ -286,4 +369,6 @@ static const remit_model_spec ref_spec = {
     .user = NULL,
 };
 
-const remit_model_spec *remit_spec_reference(void) { return &ref_spec; }
+const remit_model_spec *remit_spec_reference(void) {
+  return &ref_spec;
+}

@@ -24,11 +24,11 @@
 /* X(name, value, unit, cv, lower, upper, source) */
 #define SLE_PARAMS(X)                                                                          \
   /* --- covariate-derived severity mapping ----------------------------------------------- */ \
-  X(sev_sledai_ref, 10.0, "points", 0.0, 1.0, 50.0,                                             \
+  X(sev_sledai_ref, 12.8, "points", 0.0, 1.0, 50.0,                                             \
     SRC_CAL "untreated SLEDAI-2K ~= sledai0 for non-renal patients, sledai0 4..20 (docs/model.md)") \
-  X(sev_sledai_ref_renal, 22.0, "points", 0.0, 1.0, 80.0,                                       \
+  X(sev_sledai_ref_renal, 30.0, "points", 0.0, 1.0, 80.0,                                       \
     SRC_CAL "untreated SLEDAI-2K ~= sledai0 for renal patients (Mackensen 2022 baseline 16, clinical.md 1.1)") \
-  X(sev_exp, 1.0, "-", 0.0, 0.1, 5.0,                                                           \
+  X(sev_exp, 0.9, "-", 0.0, 0.1, 5.0,                                                           \
     SRC_CAL "slope of the sledai0 -> severity mapping, sledai0 4..20")                          \
   /* --- fludarabine (as F-ara-A) ---------------------------------------------------------- */ \
   X(flu_fara, 0.78, "-", 0.0, 0.5, 1.0,                                                         \
@@ -47,11 +47,11 @@
   X(cy_v, 46.5, "L at BSA 1.58", 0.36, 5.0, 200.0, "Ahmed 2020 [V]; IIV 36%")                   \
   X(cy_v_bsa_exp, 0.861, "-", 0.0, 0.0, 2.0, "Ahmed 2020 V ~ BSA^0.861 [V]")                    \
   /* --- lymphodepletion effects ----------------------------------------------------------- */ \
-  X(ld_kflu, 2.5, "L/mg/day", 0.0, 0.0, 100.0,                                                  \
+  X(ld_kflu, 5.0, "L/mg/day", 0.0, 0.0, 100.0,                                                  \
     SRC_CAL "lymphocytes ~1% of normal at infusion after Flu/Cy (Kimmel 2021 BIOMD0000001041 N0 6 vs K_N 500 cells/uL [V])") \
-  X(ld_kcy, 0.10, "L/mg/day", 0.0, 0.0, 10.0,                                                   \
+  X(ld_kcy, 0.20, "L/mg/day", 0.0, 0.0, 10.0,                                                   \
     SRC_CAL "as ld_kflu (Kimmel 2021 lymphocyte depth at infusion)")                            \
-  X(ld_bma_frac, 0.3, "-", 0.0, 0.0, 1.0,                                                       \
+  X(ld_bma_frac, 0.1, "-", 0.0, 0.0, 1.0,                                                       \
     SRC_CAL "tissue-resident autoreactive B less reached by Flu/Cy than blood lymphocytes; Flu/Cy alone gives no durable reset [GAP]") \
   X(neu_kflu, 1.2, "L/mg/day", 0.0, 0.0, 100.0,                                                 \
     SRC_CAL "ANC nadir grade 3-4 after Flu 75 mg/m2 + Cy 1 g/m2 (lymphodepletion; Ahmed 2020 ANC-AUC slope for Cy)") \
@@ -62,32 +62,32 @@
   X(t_r, 0.17, "1/day", 0.0, 0.0, 5.0, "Kimmel 2021 Proc R Soc B r_N [V] models.md 1.3")          \
   X(t_s, 5.0, "cells/uL/day", 0.0, 0.0, 100.0, "[GAP] thymic/peripheral T influx; literature silent") \
   X(th_k, 200.0, "cells/uL", 0.0, 1.0, 5000.0, "[GAP] half-saturation of T help; literature silent") \
-  X(car_eta, 9.0, "-", 0.0, 0.0, 50.0,                                                          \
+  X(car_eta, 30.0, "-", 0.0, 0.0, 50.0,                                                          \
     SRC_CAL "homeostatic-cytokine (IL-15) surge after LD, Kochenderfer 2017 [V-abs]; value as peers' benchmark eta") \
   X(car_hboost, 1.0, "-", 0.0, 0.0, 1.0,                                                        \
     "switch: 1 = expansion scaled by homeostatic space (Kimmel 2021 competition), 0 = off")     \
   /* --- CAR-T (both products share the cell kinetics) ------------------------------------- */ \
   X(car_fdist, 0.1, "-", 0.0, 0.001, 1.0,                                                       \
     SRC_CAL "fraction of infused CAR-T in blood after distribution; CAR-T peak day ~9 and level 11-59% of CD3 (Mackensen 2022 [V2])") \
-  X(car_rho, 1.1, "1/day", 0.5, 0.0, 10.0,                                                      \
+  X(car_rho, 2.0, "1/day", 0.25, 0.0, 10.0,                                                      \
     SRC_CAL "peak day ~9 (Mackensen 2022 [M]); Stein 2019 rho = 0.89/day for reference [V]")    \
-  X(car_hom, 0.3, "-", 0.0, 0.0, 5.0,                                                           \
+  X(car_hom, 0.5, "-", 0.0, 0.0, 5.0,                                                           \
     SRC_CAL "antigen-independent (homeostatic, IL-7/IL-15) expansion relative to full antigen; peak day ~9 (Mackensen 2022 [M])") \
   X(car_kb, 5.0, "cells/uL", 0.5, 0.01, 1000.0,                                                 \
     SRC_CAL "CD19+ antigen half-saturation of expansion; Mueller-Schoell 2021 KM form [V], value re-fitted to SLE antigen") \
-  X(car_kem, 0.002, "1/day", 0.0, 0.0, 1.0,                                                     \
-    SRC_CAL "effector->memory; memory ~1% of peak (Stein 2019 FB = 0.0079 [V])")                \
+  X(car_kem, 0.05, "1/day", 0.0, 0.0, 1.0,                                                     \
+    SRC_CAL "effector->memory (persisting pool); B-cell return 110+-32 d (Mackensen 2022 [V]); Stein FB 0.0079 is B-ALL")                \
   X(car_de, 0.13, "1/day", 0.0, 0.0, 5.0,                                                       \
     "Stein 2019 alpha = 0.16/day [V] (contraction), split with exhaustion")                     \
   X(car_kex, 0.05, "1/day", 0.0, 0.0, 5.0,                                                      \
     SRC_CAL "antigen-driven exhaustion (Kirouac 2023 structure [V]); value [GAP]")              \
   X(car_dx, 0.15, "1/day", 0.0, 0.0, 5.0, "[GAP] exhausted CAR-T loss; set to Stein alpha order") \
-  X(car_kme, 0.02, "1/day", 0.0, 0.0, 5.0,                                                      \
+  X(car_kme, 0.05, "1/day", 0.0, 0.0, 5.0,                                                      \
     SRC_CAL "antigen-driven memory re-activation; B-cell return 110+-32 d (Mackensen 2022 [V])") \
-  X(car_dm, 0.0032, "1/day", 1.17, 0.0, 1.0, "Stein 2019 beta (persistence t1/2 217 d) [V]")  \
-  X(car_kill, 0.08, "uL/cells/day", 0.5, 0.0, 10.0,                                             \
+  X(car_dm, 0.025, "1/day", 0.5, 0.0, 1.0, SRC_CAL "memory CAR-T loss t1/2 ~28 d in SLE: B-cell return 110+-32 d (Mackensen 2022 [V]); Stein 2019 beta 0.0032/day is B-ALL with persistent antigen")  \
+  X(car_kill, 0.2, "uL/cells/day", 0.5, 0.0, 10.0,                                             \
     SRC_CAL "CD19+ B below 1/uL within 2 weeks and B return 110+-32 d (Mackensen 2022 [V])")     \
-  X(car_fmk, 0.1, "-", 0.0, 0.0, 1.0,                                                           \
+  X(car_fmk, 1.0, "-", 0.0, 0.0, 1.0,                                                           \
     SRC_CAL "killing by memory relative to effector CAR-T; B return 110+-32 d (Mackensen 2022 [V])") \
   X(car_bcma_ll, 1.0, "-", 0.0, 0.0, 10.0,                                                      \
     "[GAP] BCMA-CD19 killing of CD19- long-lived plasma cells relative to CD19 targets (Wang 2024 ARD existence only)") \
@@ -177,7 +177,7 @@
   X(il6_0, 2.0, "pg/mL", 0.0, 0.0, 100.0, "[M] healthy IL-6 < 7 pg/mL")                        \
   X(il6_kcl, 8.0, "1/day", 0.0, 0.1, 100.0, "[M] IL-6 plasma t1/2 ~2 h, unverified")           \
   X(il6_wic, 3.0, "pg/mL", 0.0, 0.0, 1000.0, SRC_CAL "disease IL-6 per IC unit [GAP]")        \
-  X(il6_kcar, 12.0, "pg/mL/day per cells/uL", 0.3, 0.0, 1e5,                                    \
+  X(il6_kcar, 60.0, "pg/mL/day per cells/uL", 0.3, 0.0, 1e5,                                    \
     SRC_CAL "CAR-T-driven IL-6; CRS grade <=1 in SLE (Mackensen 2022 3/5 grade 1; RESET 90% none/grade 1 [V2])") \
   X(org_kkid, 0.023, "1/day", 0.0, 0.001, 10.0,                                                 \
     SRC_CAL "renal inflammation t1/2 30 d; SLEDAI 0 by month 3 (Mackensen 2022 [V])")          \
@@ -209,13 +209,13 @@
   X(pred_k, 5.55, "1/day", 0.0, 0.1, 100.0, "derived: CLu/Vu = 54.3/235 per h (Bouazza 2025 BJCP [V])") \
   X(pred_ed50, 10.0, "mg/day", 0.0, 0.1, 1000.0, "[M] half-maximal anti-inflammatory prednisone dose, unverified") \
   X(pred_emax_org, 0.6, "-", 0.0, 0.0, 1.0, SRC_CAL "maximal GC suppression of organ inflammation [GAP]") \
-  X(pred_emax_act, 0.25, "-", 0.0, 0.0, 1.0, SRC_CAL "maximal GC suppression of B activation [GAP]") \
+  X(pred_emax_act, 0.12, "-", 0.0, 0.0, 1.0, SRC_CAL "maximal GC suppression of B activation [GAP]") \
   X(hcq_k, 0.0173, "1/day", 0.0, 0.001, 10.0, "[M] HCQ terminal t1/2 ~40 d, unverified")       \
   X(hcq_ed50, 200.0, "mg/day", 0.0, 1.0, 10000.0, "[M] half-maximal HCQ dose, unverified")      \
   X(hcq_emax, 0.3, "-", 0.0, 0.0, 1.0, SRC_CAL "TLR7/9 inhibition of IC-driven IFN [GAP]")       \
   X(mpa_k, 0.98, "1/day", 0.0, 0.01, 100.0, "[M] MPA t1/2 16-18 h (models.md 6), unverified")    \
   X(mpa_ed50, 1000.0, "mg/day", 0.0, 1.0, 1e5, "[M] half-maximal MMF dose, unverified")         \
-  X(mpa_emax, 0.4, "-", 0.0, 0.0, 1.0, SRC_CAL "maximal suppression of lymphocyte activation [GAP]") \
+  X(mpa_emax, 0.2, "-", 0.0, 0.0, 1.0, SRC_CAL "maximal suppression of lymphocyte activation [GAP]") \
   X(vcs_k, 0.55, "1/day", 0.0, 0.01, 100.0, "[M] voclosporin t1/2 ~30 h, unverified")           \
   X(vcs_ed50, 30.0, "mg/day", 0.0, 0.1, 1e4, "[M] half-maximal voclosporin dose, unverified")    \
   X(vcs_emax_act, 0.2, "-", 0.0, 0.0, 1.0, SRC_CAL "calcineurin inhibition of T help [GAP]")     \

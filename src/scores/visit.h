@@ -7,7 +7,13 @@
  * model's readouts (plus assay noise) and the regimen; endpoints.c turns a
  * patient's visits (and a few daily series for kinetics and safety) into
  * that patient's outcomes.  Definitions follow ../shared/domain/clinical.md §4
- * and are documented in docs/endpoints.md.
+ * and are documented in docs/endpoints.md; the functions are in endpoints.h.
+ *
+ * What the engine passes is what was observed: the visits the patient
+ * attended, in ascending day order, visits[0] being the baseline (day <= 0),
+ * and daily series that stop at the patient's last day of follow-up (dropout,
+ * death or end of study).  A missing measurement is NAN.  Days count from
+ * day 0, the day of the (first) study infusion.
  */
 #ifndef REMIT_SCORES_VISIT_H
 #define REMIT_SCORES_VISIT_H
@@ -34,7 +40,7 @@ extern const int remit__sledai_weight[REMIT_N_SLEDAI_ITEMS];
 typedef struct remit__visit {
   double day;
   uint32_t items;          /* bit k set: SLEDAI-2K item k present */
-  double sledai;           /* SLEDAI-2K total (= weighted sum of items) */
+  double sledai;           /* SLEDAI-2K total (= remit__sledai_score(items)); totals and changes use it */
   double pga;              /* physician global assessment proxy, 0-3 */
   double prednisone;       /* mg/day at the visit */
   int immunosuppressants;  /* immunosuppressants/biologics being taken (count) */

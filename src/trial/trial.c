@@ -1,0 +1,1327 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * trial.c: the trial engine.  Screens and enrols virtual patients, allocates
+ * them to arms (and centres, strata, dose levels), simulates each through
+ * the model, records their visits, events and endpoint outcomes in the run
+ * store, then summarises every endpoint per arm, between arms and across
+ * replicate trials.
+ *
+ * Reproducibility: every random draw comes from a stream keyed by
+ * (seed, replicate, patient, purpose) (src/population/rng.h), patients are
+ * written to the store in index order, and summaries are computed from the
+ * store after all patients; so a run gives the same store whatever the
+ * thread count, and a resumed run the same as an uninterrupted one.
+ *
+ * Memory: patients are processed in chunks of a few hundred; a chunk's
+ * results go to the store (one transaction) before the next starts.  Only
+ * the enrolment list (index, arm, covariates) lives for a whole replicate.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "core/core_impl.h"
+#include "output/store.h"
+#include "population/population.h"
+#include "population/rng.h"
+#include "remit/remit_trial.h"
+#include "scores/endpoints.h"
+#include "scores/visit.h"
+
+#define MAX_EVENTS_PER_PATIENT 64
+#define DEFAULT_CHUNK 256
+
+/* Readouts of the SLE model the engine reads, by name. */
+static const char *const readout_names[] = {
+    "pga",      "anti_dsdna",    "c3_mg_dl",          "proteinuria",      "bcells",
+    "cart_level", "crs_grade",   "icans_grade",       "neutropenia_grade", "igg_g_l",
+    "infection_hazard", "damage_sdi", "sledai2k", "bcell_naive_fraction", "il6_pg_ml"};
+enum {
+  RD_PGA, RD_DSDNA, RD_C3, RD_PROT, RD_BCELLS, RD_CART, RD_CRS, RD_ICANS, RD_NEUT, RD_IGG,
+  RD_HAZARD, RD_DAMAGE, RD_SLEDAI, RD_NAIVE, RD_IL6, RD_N
+};
+
+/* Trajectory variables kept for the sampled patients. */
+static const int traj_vars[] = {RD_CART, RD_BCELLS, RD_NAIVE, RD_DSDNA, RD_C3, RD_IL6, RD_SLEDAI,
+                                RD_IGG};
+
+/* Inputs counted as immunosuppressants/biologics at a visit (for DORIS and
+ * LLDAS); hydroxychloroquine is an antimalarial and allowed in drug-free
+ * remission definitions that keep antimalarials (clinical.md §4.2). */
+static const char *const is_inputs[] = {"mycophenolate", "voclosporin", "rituximab", "belimumab",
+                                        "anifrolumab"};
+/* A bolus biologic counts as "being taken" this many days after a dose
+ * (one dosing interval of belimumab/anifrolumab, four weeks). */
+#define BIOLOGIC_ACTIVE_DAYS 28.0
+
+typedef struct arm_plan {
+  remit_dose *doses;
+  int n_doses;
+  int product;   /* index into doses of the first product dose (escalation), -1 none */
+} arm_plan;
+
+typedef struct enrolled {
+  long pid;          /* screened index */
+  int arm;
+  int centre;
+  int stratum;
+  int level;         /* dose level index, -1 none */
+  double cov[REMIT_N_COVARIATES];
+} enrolled;
+
+typedef struct trial {
+  remit_context *ctx;
+  const remit_scenario *sc;
+  const remit_model_spec *spec;
+  remit__population *pop;
+  double t0, t_end;
+  int n_days;
+  double *days;
+  int rd[RD_N];
+  int items[REMIT_N_SLEDAI_ITEMS]; /* readout index of each SLEDAI item */
+  double th_c3, th_dsdna, th_prot;
+  int in_pred;
+  int in_is[sizeof is_inputs / sizeof is_inputs[0]];
+  arm_plan *arms;
+  int max_doses;
+  int n_visit_max;
+  const char **param_names;          /* varying parameter names */
+} trial;
+
+/* One patient's results, kept until its chunk is written. */
+typedef struct patient_out {
+  int failed;
+  double dropout_day;               /* NaN none */
+  int n_visits;
+  remit__visit *visits;             /* n_visit_max */
+  remit__outcome *outcomes;         /* n_endpoints */
+  int n_events;
+  double ev_day[MAX_EVENTS_PER_PATIENT];
+  const char *ev_kind[MAX_EVENTS_PER_PATIENT];
+  double ev_grade[MAX_EVENTS_PER_PATIENT];
+  double *traj;                     /* sampled: n_traj_vars × n_days; else NULL */
+  double *params;                   /* n_params */
+} patient_out;
+
+/* Per-thread workspace. */
+typedef struct worker {
+  remit_context *ctx;
+  remit_model *m;
+  double *Y, *R;
+  remit_dose *doses;
+  double *col[8];                   /* daily series for remit__daily */
+  double cov[REMIT_N_COVARIATES];
+  remit_status status;
+  char errmsg[512];
+} worker;
+
+/* ------------------------------------------------------------------------ */
+/* Set-up                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static remit_status plan_arms(trial *T) {
+  const remit_scenario *sc = T->sc;
+  T->arms = remit__calloc(T->ctx, (size_t)sc->n_arms, sizeof(*T->arms));
+  if (!T->arms) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (int a = 0; a < sc->n_arms; a++) {
+    const remit_arm *arm = &sc->arms[a];
+    int n = 0;
+    for (int k = 0; k < arm->n_regimen; k++) { /* count first */
+      const remit_regimen_item *it = &arm->regimen[k];
+      if (it->every > 0.0) {
+        int c = it->count > 0 ? it->count : (int)floor((T->t_end - it->day) / it->every) + 1;
+        n += c > 0 ? c : 0;
+      } else {
+        n += 1;
+      }
+    }
+    arm_plan *p = &T->arms[a];
+    p->doses = remit__calloc(T->ctx, (size_t)n + 1, sizeof(*p->doses));
+    if (!p->doses) {
+      return REMIT_ERR_NOMEM;
+    }
+    p->product = -1;
+    for (int k = 0; k < arm->n_regimen; k++) {
+      const remit_regimen_item *it = &arm->regimen[k];
+      int input = remit_spec_input_index(T->spec, it->input);
+      if (input < 0) {
+        return REMIT_ERROR(T->ctx, REMIT_ERR_ARG, "arm %s: model %s has no input '%s'", arm->name,
+                           T->spec->name, it->input);
+      }
+      int c = it->every > 0.0 ? (it->count > 0 ? it->count
+                                                : (int)floor((T->t_end - it->day) / it->every) + 1)
+                              : 1;
+      int is_product = strcmp(it->input, "cart19") == 0 || strcmp(it->input, "cart_bcma19") == 0 ||
+                       strcmp(it->input, "msc") == 0;
+      for (int j = 0; j < c; j++) {
+        double day = it->day + j * (it->every > 0.0 ? it->every : 0.0);
+        if (day > T->t_end) {
+          break;
+        }
+        if (is_product && p->product < 0) {
+          p->product = p->n_doses;
+        }
+        p->doses[p->n_doses++] = (remit_dose){day, input, it->amount, it->duration};
+      }
+    }
+    if (p->n_doses > T->max_doses) {
+      T->max_doses = p->n_doses;
+    }
+  }
+  return REMIT_OK;
+}
+
+static remit_status setup(trial *T) {
+  const remit_scenario *sc = T->sc;
+  T->spec = sc->model && strcmp(sc->model, "sle") != 0 ? NULL : remit_spec_sle();
+  if (!T->spec) {
+    return REMIT_ERROR(T->ctx, REMIT_ERR_ARG, "trials run the SLE model; scenario asks for '%s'",
+                       sc->model);
+  }
+  for (int k = 0; k < RD_N; k++) {
+    T->rd[k] = remit_spec_readout_index(T->spec, readout_names[k]);
+    if (T->rd[k] < 0) {
+      return REMIT_ERROR(T->ctx, REMIT_ERR_MODEL, "model %s lacks readout '%s'", T->spec->name,
+                         readout_names[k]);
+    }
+  }
+  for (int k = 0; k < REMIT_N_SLEDAI_ITEMS; k++) {
+    /* The model lists its 24 SLEDAI-2K item readouts first, in the
+     * instrument's order (clinical.md §4.1), as the endpoint module does. */
+    T->items[k] = k;
+    if (strncmp(T->spec->readouts[k].name, "sledai_", 7) != 0) {
+      return REMIT_ERROR(T->ctx, REMIT_ERR_MODEL, "model %s: readout %d is not a SLEDAI item",
+                         T->spec->name, k);
+    }
+  }
+  const char *th[] = {"th_c3", "th_dsdna", "th_prot"};
+  double *thv[] = {&T->th_c3, &T->th_dsdna, &T->th_prot};
+  for (int k = 0; k < 3; k++) {
+    int i = remit_spec_param_index(T->spec, th[k]);
+    if (i < 0) {
+      return REMIT_ERROR(T->ctx, REMIT_ERR_MODEL, "model lacks threshold %s", th[k]);
+    }
+    *thv[k] = T->spec->params[i].value;
+  }
+  T->in_pred = remit_spec_input_index(T->spec, "prednisone");
+  for (size_t k = 0; k < sizeof is_inputs / sizeof is_inputs[0]; k++) {
+    T->in_is[k] = remit_spec_input_index(T->spec, is_inputs[k]);
+  }
+  /* Time: from before the earliest dose (lymphodepletion at day -5) to the
+   * end of follow-up; a daily grid. */
+  double first = -7.0, last = sc->design.followup_days;
+  for (int a = 0; a < sc->n_arms; a++) {
+    for (int k = 0; k < sc->arms[a].n_regimen; k++) {
+      first = fmin(first, sc->arms[a].regimen[k].day - 2.0);
+    }
+  }
+  for (int v = 0; v < sc->n_visits; v++) {
+    last = fmax(last, 0.0);
+  }
+  if (!(last > 0.0)) {
+    last = sc->n_visits ? sc->visits[sc->n_visits - 1] : 365.0;
+  }
+  T->t0 = floor(first);
+  T->t_end = ceil(last);
+  T->n_days = (int)(T->t_end - T->t0) + 1;
+  T->days = remit__calloc(T->ctx, (size_t)T->n_days, sizeof(double));
+  if (!T->days) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (int i = 0; i < T->n_days; i++) {
+    T->days[i] = T->t0 + i;
+  }
+  T->n_visit_max = sc->n_visits + 1;
+  remit_status st = plan_arms(T);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  if ((st = remit__population_create(T->ctx, sc, T->spec, &T->pop)) != REMIT_OK) {
+    return st;
+  }
+  int nv = remit__population_n_varying(T->pop);
+  T->param_names = remit__calloc(T->ctx, (size_t)nv + 1, sizeof(char *));
+  if (!T->param_names) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (int i = 0; i < nv; i++) {
+    T->param_names[i] = T->spec->params[remit__population_varying(T->pop)[i]].name;
+  }
+  return REMIT_OK;
+}
+
+static void teardown(trial *T) {
+  if (T->arms) {
+    for (int a = 0; a < T->sc->n_arms; a++) {
+      remit__free(T->ctx, T->arms[a].doses);
+    }
+  }
+  remit__free(T->ctx, T->arms);
+  remit__free(T->ctx, T->days);
+  remit__free(T->ctx, (void *)T->param_names);
+  remit__population_destroy(T->ctx, &T->pop);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Screening and allocation                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* The first failed criterion, or NULL if eligible. */
+static const char *screen(const trial *T, const double *cov) {
+  static const char *const names[REMIT_N_COVARIATES] = {
+      "age", "sex", "weight", "height", "sledai", "renal", "anti_dsdna", "c3",
+      "disease_years", "failed_lines", "egfr"};
+  const remit_population *pop = &T->sc->population;
+  for (int k = 0; k < pop->n_eligibility; k++) {
+    const remit_criterion *c = &pop->eligibility[k];
+    if (!remit__criterion_holds(c, cov[c->covariate])) {
+      return names[c->covariate];
+    }
+  }
+  return NULL;
+}
+
+static int stratum_of(const remit_design *d, const double *cov) {
+  int s = 0;
+  for (int k = 0; k < d->n_strata; k++) {
+    int v = (int)lround(cov[d->strata[k]]);
+    s = s * 10 + (v < 0 ? 0 : v > 9 ? 9 : v);
+  }
+  return s;
+}
+
+static int draw_weighted(double u, const double *w, int n) {
+  double total = 0.0, cum = 0.0;
+  for (int k = 0; k < n; k++) {
+    total += w[k];
+  }
+  for (int k = 0; k < n; k++) {
+    cum += w[k] / total;
+    if (u < cum) {
+      return k;
+    }
+  }
+  return n - 1;
+}
+
+/* Permuted-block randomisation state per stratum (strata are few). */
+typedef struct block_state {
+  int stratum;
+  int used, size, serial;
+  int *labels;
+} block_state;
+
+static int next_block_arm(trial *T, block_state *bs, int replicate) {
+  const remit_scenario *sc = T->sc;
+  if (bs->used == bs->size) {
+    /* A new block: arms in proportion to their ratios, shuffled by a stream
+     * keyed by (stratum, block serial). */
+    double total = 0.0;
+    for (int a = 0; a < sc->n_arms; a++) {
+      total += sc->arms[a].ratio;
+    }
+    int n = 0;
+    for (int a = 0; a < sc->n_arms; a++) {
+      int c = (int)lround(sc->design.block_size * sc->arms[a].ratio / total);
+      for (int j = 0; j < c && n < bs->size; j++) {
+        bs->labels[n++] = a;
+      }
+    }
+    while (n < bs->size) {
+      bs->labels[n++] = sc->n_arms - 1;
+    }
+    remit__rng r;
+    remit__rng_key(&r, sc->seed, (uint64_t)replicate,
+                   ((uint64_t)1 << 62) | ((uint64_t)bs->stratum << 32) | (uint64_t)bs->serial,
+                   REMIT_STREAM_ALLOCATION);
+    gsl_ran_shuffle(&r.gsl, bs->labels, (size_t)bs->size, sizeof(int));
+    bs->used = 0;
+    bs->serial++;
+  }
+  return bs->labels[bs->used++];
+}
+
+/* Screens patients in index order until n_enrol are eligible (or n_screen
+ * screened) and allocates them.  *list is allocated here. */
+static remit_status enrol(trial *T, int replicate, enrolled **list, long *n_list,
+                          long *n_screened) {
+  const remit_scenario *sc = T->sc;
+  const remit_design *d = &sc->design;
+  long target = d->n_enrol > 0 ? d->n_enrol : -1;
+  long max_screen = d->n_screen > 0 ? d->n_screen : (target > 0 ? target * 1000L : 0);
+  if (d->kind == REMIT_DESIGN_ESCALATION_COHORTS && target < 0) {
+    int levels = sc->arms[0].n_dose_levels > 0 ? sc->arms[0].n_dose_levels : 1;
+    target = (long)levels * (d->cohort_size > 0 ? d->cohort_size : 3);
+  }
+  if (d->kind == REMIT_DESIGN_ESCALATION_3P3) {
+    int levels = sc->arms[0].n_dose_levels > 0 ? sc->arms[0].n_dose_levels : 1;
+    target = (long)levels * 6; /* the most 3+3 can use */
+  }
+  if (target < 0 && max_screen <= 0) {
+    return REMIT_ERROR(T->ctx, REMIT_ERR_ARG, "scenario %s: set n_enrol or n_screen", sc->name);
+  }
+  long cap = target > 0 ? target : max_screen;
+  enrolled *e = remit__calloc(T->ctx, (size_t)cap, sizeof(*e));
+  double *params = remit__calloc(T->ctx, (size_t)T->spec->n_params, sizeof(double));
+  block_state *bs = remit__calloc(T->ctx, 1000, sizeof(*bs));
+  int n_bs = 0;
+  if (!e || !params || !bs) {
+    remit__free(T->ctx, e);
+    remit__free(T->ctx, params);
+    remit__free(T->ctx, bs);
+    return REMIT_ERR_NOMEM;
+  }
+  double ratios[64], centre_w[64];
+  for (int a = 0; a < sc->n_arms && a < 64; a++) {
+    ratios[a] = sc->arms[a].ratio > 0.0 ? sc->arms[a].ratio : 1.0;
+  }
+  for (int c = 0; c < d->n_centres && c < 64; c++) {
+    centre_w[c] = d->centres[c].weight;
+  }
+  long n = 0, i = 0;
+  remit_status st = REMIT_OK;
+  for (; (target < 0 || n < target) && (max_screen <= 0 || i < max_screen); i++) {
+    enrolled *p = &e[n];
+    remit__population_draw(T->pop, sc->seed, replicate, i, p->cov, params);
+    if (screen(T, p->cov)) {
+      continue;
+    }
+    p->pid = i;
+    remit__rng r;
+    remit__rng_key(&r, sc->seed, (uint64_t)replicate, (uint64_t)i, REMIT_STREAM_ALLOCATION);
+    p->centre = d->n_centres > 0 ? draw_weighted(remit__rng_uniform(&r), centre_w, d->n_centres) : -1;
+    p->stratum = stratum_of(d, p->cov);
+    p->level = -1;
+    if (d->kind == REMIT_DESIGN_PARALLEL && sc->n_arms > 1) {
+      if (d->block_size > 0) {
+        int b = 0;
+        while (b < n_bs && bs[b].stratum != p->stratum) {
+          b++;
+        }
+        if (b == n_bs) {
+          if (n_bs == 1000) {
+            st = REMIT_ERROR(T->ctx, REMIT_ERR_ARG, "more than 1000 strata");
+            break;
+          }
+          bs[b].stratum = p->stratum;
+          bs[b].size = d->block_size;
+          bs[b].used = d->block_size;
+          bs[b].labels = remit__calloc(T->ctx, (size_t)d->block_size, sizeof(int));
+          if (!bs[b].labels) {
+            st = REMIT_ERR_NOMEM;
+            break;
+          }
+          n_bs++;
+        }
+        p->arm = next_block_arm(T, &bs[b], replicate);
+      } else {
+        p->arm = draw_weighted(remit__rng_uniform(&r), ratios, sc->n_arms);
+      }
+    } else {
+      p->arm = 0;
+    }
+    if (d->kind == REMIT_DESIGN_ESCALATION_COHORTS) {
+      int size = d->cohort_size > 0 ? d->cohort_size : 3;
+      int levels = sc->arms[0].n_dose_levels;
+      p->level = levels > 0 ? (int)(n / size < levels ? n / size : levels - 1) : -1;
+    }
+    n++;
+    if (target < 0 && n == cap) {
+      i++;
+      break;
+    }
+  }
+  for (int b = 0; b < n_bs; b++) {
+    remit__free(T->ctx, bs[b].labels);
+  }
+  remit__free(T->ctx, bs);
+  remit__free(T->ctx, params);
+  if (st != REMIT_OK) {
+    remit__free(T->ctx, e);
+    return st;
+  }
+  *list = e;
+  *n_list = n;
+  *n_screened = i;
+  return REMIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* One patient                                                               */
+/* ------------------------------------------------------------------------ */
+
+static double readout(const trial *T, const worker *w, int day_index, int rd) {
+  return w->R[(size_t)day_index * T->spec->n_readouts + T->rd[rd]];
+}
+
+/* Daily dose of a rate input active on `day` (sum over overlapping doses). */
+static double rate_on(const remit_dose *d, int n, int input, double day) {
+  double r = 0.0;
+  for (int k = 0; k < n; k++) {
+    if (d[k].input == input && d[k].day <= day && day < d[k].day + d[k].duration) {
+      r += d[k].amount;
+    }
+  }
+  return r;
+}
+
+static int n_immunosuppressants(const trial *T, const remit_dose *d, int n, double day) {
+  int count = 0;
+  for (size_t k = 0; k < sizeof is_inputs / sizeof is_inputs[0]; k++) {
+    int in = T->in_is[k];
+    int on = 0;
+    for (int j = 0; in >= 0 && j < n && !on; j++) {
+      if (d[j].input != in || d[j].day > day) {
+        continue;
+      }
+      double end = d[j].duration > 0.0 ? d[j].day + d[j].duration : d[j].day + BIOLOGIC_ACTIVE_DAYS;
+      on = day < end;
+    }
+    count += on;
+  }
+  return count;
+}
+
+static void add_event(patient_out *o, double day, const char *kind, double grade) {
+  if (o->n_events < MAX_EVENTS_PER_PATIENT) {
+    o->ev_day[o->n_events] = day;
+    o->ev_kind[o->n_events] = kind;
+    o->ev_grade[o->n_events] = grade;
+    o->n_events++;
+  }
+}
+
+/* A multiplicative log-normal assay error with coefficient of variation cv. */
+static double measured(remit__rng *r, double value, double cv) {
+  if (!(cv > 0.0)) {
+    return value;
+  }
+  double s = sqrt(log1p(cv * cv));
+  return value * exp(s * gsl_ran_gaussian_ziggurat(&r->gsl, 1.0) - 0.5 * s * s);
+}
+
+static void fill_visit(const trial *T, const worker *w, const remit_dose *doses, int n_doses,
+                       int row, remit__rng *noise, remit__visit *v) {
+  const remit_noise *nz = &T->sc->noise;
+  const int nr = T->spec->n_readouts;
+  const double *R = w->R + (size_t)row * nr;
+  double day = T->days[row];
+  v->day = day;
+  v->items = 0;
+  for (int k = 0; k < REMIT_N_SLEDAI_ITEMS; k++) {
+    if (R[T->items[k]] > 0.0) {
+      v->items |= 1u << k;
+    }
+  }
+  v->anti_dsdna = measured(noise, R[T->rd[RD_DSDNA]], nz->anti_dsdna_cv);
+  v->c3 = measured(noise, R[T->rd[RD_C3]], nz->c3_cv);
+  v->proteinuria = measured(noise, R[T->rd[RD_PROT]], nz->proteinuria_cv);
+  v->igg = measured(noise, R[T->rd[RD_IGG]], nz->igg_cv);
+  v->b_cells = measured(noise, R[T->rd[RD_BCELLS]], nz->b_cells_cv);
+  /* The serology and proteinuria items follow the measured values, as in
+   * clinic: a noisy assay can flip them near the cut-off. */
+  uint32_t lab = (1u << REMIT_SI_LOW_COMPLEMENT) | (1u << REMIT_SI_DNA_BINDING) |
+                 (1u << REMIT_SI_PROTEINURIA);
+  v->items &= ~lab;
+  v->items |= (v->c3 < T->th_c3 ? 1u : 0u) << REMIT_SI_LOW_COMPLEMENT;
+  v->items |= (v->anti_dsdna > T->th_dsdna ? 1u : 0u) << REMIT_SI_DNA_BINDING;
+  v->items |= (v->proteinuria > T->th_prot ? 1u : 0u) << REMIT_SI_PROTEINURIA;
+  v->sledai = remit__sledai_score(v->items);
+  v->pga = R[T->rd[RD_PGA]];
+  v->prednisone = T->in_pred >= 0 ? rate_on(doses, n_doses, T->in_pred, day) : 0.0;
+  v->immunosuppressants = n_immunosuppressants(T, doses, n_doses, day);
+  v->new_treatment = 0;
+  v->damage = R[T->rd[RD_DAMAGE]];
+}
+
+static void run_patient(const trial *T, worker *w, int replicate, const enrolled *e,
+                        patient_out *o) {
+  const remit_scenario *sc = T->sc;
+  const int nd = T->n_days;
+  o->failed = 0;
+  o->n_visits = 0;
+  o->n_events = 0;
+  o->dropout_day = NAN;
+  remit__population_draw(T->pop, sc->seed, replicate, e->pid, w->cov, o->params);
+  remit_covariates mc;
+  remit__population_model_covariates(w->cov, &mc);
+  const arm_plan *ap = &T->arms[e->arm];
+  memcpy(w->doses, ap->doses, sizeof(*w->doses) * (size_t)ap->n_doses);
+  if (e->level >= 0 && ap->product >= 0) {
+    w->doses[ap->product].amount = sc->arms[e->arm].dose_levels[e->level];
+  }
+  remit_status st = remit_model_set_params(w->m, o->params, T->spec->n_params);
+  if (st == REMIT_OK) {
+    st = remit_model_set_covariates(w->m, &mc);
+  }
+  if (st == REMIT_OK) {
+    st = remit_model_set_regimen(w->m, w->doses, ap->n_doses);
+  }
+  if (st == REMIT_OK) {
+    remit_sim_options opt = {REMIT_SOLVER_CVODES_BDF, 1e-6, 1e-6, 0, T->t0};
+    st = remit_model_simulate(w->m, &opt, T->days, nd, w->Y, w->R);
+  }
+  if (st != REMIT_OK) {
+    /* A patient the solver cannot follow is recorded as such, not dropped
+     * silently: status "failed", no evaluable outcome. */
+    o->failed = 1;
+    add_event(o, T->t0, "solver_failure", 0.0);
+    for (int k = 0; k < sc->n_endpoints; k++) {
+      memset(&o->outcomes[k], 0, sizeof(o->outcomes[k]));
+      o->outcomes[k].value = NAN;
+      o->outcomes[k].time = NAN;
+      o->outcomes[k].day = NAN;
+      o->outcomes[k].why = "solver failure";
+    }
+    return;
+  }
+  /* Dropout, then infections: both from the patient's event stream. */
+  remit__rng ev;
+  remit__rng_key(&ev, sc->seed, (uint64_t)replicate, (uint64_t)e->pid, REMIT_STREAM_EVENTS);
+  double u = remit__rng_uniform(&ev);
+  double last_day = T->t_end;
+  if (sc->design.dropout_per_year > 0.0) {
+    double d = -log1p(-u) / sc->design.dropout_per_year * 365.25;
+    if (d < T->t_end) {
+      o->dropout_day = floor(d);
+      last_day = o->dropout_day;
+      add_event(o, o->dropout_day, "dropout", 0.0);
+    }
+  }
+  int i0 = (int)(0.0 - T->t0); /* row of day 0 */
+  double *cart = w->col[0], *bc = w->col[1], *crs = w->col[2], *icans = w->col[3],
+         *neut = w->col[4], *inf = w->col[5], *other = w->col[6], *igg = w->col[7];
+  double n_inf = 0.0;
+  int crs_on = 0, icans_on = 0, neut_on = 0;
+  for (int i = 0; i < nd; i++) {
+    cart[i] = readout(T, w, i, RD_CART);
+    bc[i] = readout(T, w, i, RD_BCELLS);
+    crs[i] = readout(T, w, i, RD_CRS);
+    icans[i] = readout(T, w, i, RD_ICANS);
+    neut[i] = readout(T, w, i, RD_NEUT);
+    igg[i] = readout(T, w, i, RD_IGG);
+    other[i] = 0.0;
+    double day = T->days[i];
+    if (i >= i0 && day <= last_day) {
+      /* Serious infections: a Poisson process with the model's hazard. */
+      double h = readout(T, w, i, RD_HAZARD) / 365.25;
+      if (remit__rng_uniform(&ev) < -expm1(-h)) {
+        n_inf += 1.0;
+        add_event(o, day, "infection", 3.0);
+      }
+      if (crs[i] >= 1.0 && !crs_on) {
+        add_event(o, day, "crs", crs[i]);
+      }
+      if (icans[i] >= 1.0 && !icans_on) {
+        add_event(o, day, "icans", icans[i]);
+      }
+      if (neut[i] >= 3.0 && !neut_on) {
+        add_event(o, day, "neutropenia", neut[i]);
+      }
+      crs_on = crs[i] >= 1.0;
+      icans_on = icans[i] >= 1.0;
+      neut_on = neut[i] >= 3.0;
+    }
+    inf[i] = n_inf;
+  }
+  /* Visits: baseline (first grid day, before any dose) then the schedule. */
+  remit__rng noise;
+  remit__rng_key(&noise, sc->seed, (uint64_t)replicate, (uint64_t)e->pid, REMIT_STREAM_NOISE);
+  fill_visit(T, w, w->doses, ap->n_doses, 0, &noise, &o->visits[o->n_visits++]);
+  for (int v = 0; v < sc->n_visits; v++) {
+    double day = sc->visits[v];
+    if (day <= T->t0 || day > last_day || day > T->t_end) {
+      continue;
+    }
+    int row = (int)lround(day - T->t0);
+    fill_visit(T, w, w->doses, ap->n_doses, row, &noise, &o->visits[o->n_visits++]);
+  }
+  remit__daily daily = {nd, T->days, cart, bc, crs, icans, neut, inf, other, igg};
+  /* Daily series end at dropout: a dropped patient is not observed after. */
+  int observed = (int)(last_day - T->t0) + 1;
+  daily.n = observed < nd ? observed : nd;
+  for (int k = 0; k < sc->n_endpoints; k++) {
+    remit__endpoint_eval(&sc->endpoints[k], o->visits, o->n_visits, &daily, &o->outcomes[k]);
+  }
+  if (o->traj) {
+    int nt = (int)(sizeof traj_vars / sizeof traj_vars[0]);
+    for (int v = 0; v < nt; v++) {
+      for (int i = 0; i < nd; i++) {
+        o->traj[(size_t)v * nd + i] = readout(T, w, i, traj_vars[v]);
+      }
+    }
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Chunks                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static remit_status worker_init(const trial *T, worker *w) {
+  memset(w, 0, sizeof(*w));
+  remit_status st = remit_context_create(NULL, &w->ctx);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  if ((st = remit_model_create(w->ctx, T->spec, &w->m)) != REMIT_OK) {
+    return st;
+  }
+  size_t nd = (size_t)T->n_days;
+  w->Y = malloc(sizeof(double) * nd * (size_t)T->spec->n_states);
+  w->R = malloc(sizeof(double) * nd * (size_t)T->spec->n_readouts);
+  w->doses = malloc(sizeof(remit_dose) * (size_t)(T->max_doses + 1));
+  int ok = w->Y && w->R && w->doses;
+  for (int k = 0; k < 8; k++) {
+    w->col[k] = malloc(sizeof(double) * nd);
+    ok = ok && w->col[k];
+  }
+  return ok ? REMIT_OK : REMIT_ERR_NOMEM;
+}
+
+static void worker_close(worker *w) {
+  remit_model_destroy(&w->m);
+  remit_context_destroy(&w->ctx);
+  free(w->Y);
+  free(w->R);
+  free(w->doses);
+  for (int k = 0; k < 8; k++) {
+    free(w->col[k]);
+  }
+}
+
+static const char *arm_label(const trial *T, const enrolled *e, char *buf, size_t len) {
+  const remit_arm *a = &T->sc->arms[e->arm];
+  if (e->level >= 0) {
+    snprintf(buf, len, "%s@%g", a->name, a->dose_levels[e->level]);
+    return buf;
+  }
+  return a->name;
+}
+
+static remit_status write_patient(trial *T, remit__store *store, int replicate, const enrolled *e,
+                                  const patient_out *o) {
+  const remit_scenario *sc = T->sc;
+  char armbuf[128], stratbuf[32];
+  const char *arm = arm_label(T, e, armbuf, sizeof armbuf);
+  snprintf(stratbuf, sizeof stratbuf, "%d", e->stratum);
+  int nv = remit__population_n_varying(T->pop);
+  double vals[256];
+  for (int k = 0; k < nv && k < 256; k++) {
+    vals[k] = o->params[remit__population_varying(T->pop)[k]];
+  }
+  remit__patient_row row = {replicate, (int)e->pid,
+                            e->centre >= 0 ? sc->design.centres[e->centre].name : NULL,
+                            arm, stratbuf, 1, 1, NULL, {0},
+                            o->failed ? "failed" : isnan(o->dropout_day) ? "completed" : "dropped_out",
+                            o->dropout_day, e->level >= 0 ? sc->arms[e->arm].dose_levels[e->level] : NAN,
+                            nv, T->param_names, vals};
+  memcpy(row.cov, e->cov, sizeof row.cov);
+  remit_status st = remit__store_patient(store, &row);
+  for (int v = 0; st == REMIT_OK && v < o->n_visits; v++) {
+    st = remit__store_visit(store, replicate, (int)e->pid, &o->visits[v]);
+  }
+  for (int k = 0; st == REMIT_OK && k < o->n_events; k++) {
+    st = remit__store_event(store, replicate, (int)e->pid, o->ev_day[k], o->ev_kind[k],
+                            o->ev_grade[k]);
+  }
+  for (int k = 0; st == REMIT_OK && k < sc->n_endpoints; k++) {
+    const remit__outcome *oc = &o->outcomes[k];
+    st = remit__store_outcome(store, replicate, (int)e->pid, arm, sc->endpoints[k].name, oc->value,
+                              oc->event, oc->time, oc->evaluable);
+  }
+  if (st == REMIT_OK && o->traj) {
+    int nt = (int)(sizeof traj_vars / sizeof traj_vars[0]);
+    for (int v = 0; st == REMIT_OK && v < nt; v++) {
+      st = remit__store_trajectory(store, replicate, (int)e->pid, readout_names[traj_vars[v]],
+                                   T->n_days, T->days, o->traj + (size_t)v * T->n_days);
+    }
+  }
+  return st;
+}
+
+/* Screen failures between two enrolled patients are written with the chunk
+ * that holds the later one, so the patients table is complete on resume. */
+static remit_status write_screen_failures(trial *T, remit__store *store, int replicate, long from,
+                                          long to, double *params) {
+  double cov[REMIT_N_COVARIATES];
+  for (long i = from; i < to; i++) {
+    remit__population_draw(T->pop, T->sc->seed, replicate, i, cov, params);
+    const char *why = screen(T, cov);
+    if (!why) {
+      continue;
+    }
+    remit__patient_row row = {replicate, (int)i, NULL, NULL, NULL, 0, 0, why, {0},
+                              "screen_failed", NAN, NAN, 0, NULL, NULL};
+    memcpy(row.cov, cov, sizeof cov);
+    remit_status st = remit__store_patient(store, &row);
+    if (st != REMIT_OK) {
+      return st;
+    }
+  }
+  return REMIT_OK;
+}
+
+typedef struct chunk_buf {
+  int cap;
+  patient_out *out;
+  remit__visit *visits;
+  remit__outcome *outcomes;
+  double *params;
+  double *traj;
+} chunk_buf;
+
+static remit_status chunk_alloc(trial *T, chunk_buf *cb, int cap) {
+  const remit_scenario *sc = T->sc;
+  cb->cap = cap;
+  cb->out = remit__calloc(T->ctx, (size_t)cap, sizeof(*cb->out));
+  cb->visits = remit__calloc(T->ctx, (size_t)cap * (size_t)T->n_visit_max, sizeof(remit__visit));
+  cb->outcomes = remit__calloc(T->ctx, (size_t)cap * (size_t)(sc->n_endpoints + 1),
+                               sizeof(remit__outcome));
+  cb->params = remit__calloc(T->ctx, (size_t)cap * (size_t)T->spec->n_params, sizeof(double));
+  int ns = sc->sample_trajectories;
+  size_t nt = sizeof traj_vars / sizeof traj_vars[0];
+  cb->traj = ns > 0 ? remit__calloc(T->ctx, (size_t)cap * nt * (size_t)T->n_days, sizeof(double))
+                    : NULL;
+  if (!cb->out || !cb->visits || !cb->outcomes || !cb->params || (ns > 0 && !cb->traj)) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (int k = 0; k < cap; k++) {
+    cb->out[k].visits = cb->visits + (size_t)k * T->n_visit_max;
+    cb->out[k].outcomes = cb->outcomes + (size_t)k * (sc->n_endpoints + 1);
+    cb->out[k].params = cb->params + (size_t)k * T->spec->n_params;
+  }
+  return REMIT_OK;
+}
+
+static void chunk_free(trial *T, chunk_buf *cb) {
+  remit__free(T->ctx, cb->out);
+  remit__free(T->ctx, cb->visits);
+  remit__free(T->ctx, cb->outcomes);
+  remit__free(T->ctx, cb->params);
+  remit__free(T->ctx, cb->traj);
+}
+
+/* Simulates patients e[0..n) in parallel into cb (slot k for e[k]). */
+static remit_status simulate_block(trial *T, worker *workers, int n_workers, int replicate,
+                                   const enrolled *e, int n, chunk_buf *cb) {
+  size_t nt = sizeof traj_vars / sizeof traj_vars[0];
+  for (int k = 0; k < n; k++) {
+    cb->out[k].traj = cb->traj && e[k].pid < T->sc->sample_trajectories
+                          ? cb->traj + (size_t)k * nt * T->n_days
+                          : NULL;
+  }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n_workers)
+  for (int k = 0; k < n; k++) {
+    int tid = 0;
+#ifdef _OPENMP
+    tid = omp_get_thread_num();
+#endif
+    run_patient(T, &workers[tid], replicate, &e[k], &cb->out[k]);
+  }
+  (void)n_workers;
+  return REMIT_OK;
+}
+
+/* A dose-limiting toxicity within the window: CRS or ICANS at or above the
+ * scenario's grade (ICANS >= 3 always), or a serious infection. */
+static int has_dlt(const trial *T, const patient_out *o) {
+  const remit_design *d = &T->sc->design;
+  int g = d->dlt_crs_grade > 0 ? d->dlt_crs_grade : 3;
+  double win = d->dlt_window_days > 0 ? d->dlt_window_days : 28;
+  for (int k = 0; k < o->n_events; k++) {
+    if (o->ev_day[k] > win) {
+      continue;
+    }
+    const char *kind = o->ev_kind[k];
+    if ((strcmp(kind, "crs") == 0 && o->ev_grade[k] >= g) ||
+        (strcmp(kind, "icans") == 0 && o->ev_grade[k] >= 3) || strcmp(kind, "infection") == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Summaries                                                                 */
+/* ------------------------------------------------------------------------ */
+
+typedef struct sum_buf {
+  size_t cap;
+  double *value, *time, *ws;
+  int *event, *evaluable, *group;
+  size_t *iws;
+} sum_buf;
+
+static remit_status sum_reserve(trial *T, sum_buf *b, size_t n) {
+  if (n <= b->cap) {
+    return REMIT_OK;
+  }
+  remit__free(T->ctx, b->value);
+  remit__free(T->ctx, b->time);
+  remit__free(T->ctx, b->ws);
+  remit__free(T->ctx, b->event);
+  remit__free(T->ctx, b->evaluable);
+  remit__free(T->ctx, b->group);
+  remit__free(T->ctx, b->iws);
+  memset(b, 0, sizeof(*b));
+  b->value = remit__calloc(T->ctx, n, sizeof(double));
+  b->time = remit__calloc(T->ctx, n, sizeof(double));
+  b->ws = remit__calloc(T->ctx, n, sizeof(double));
+  b->event = remit__calloc(T->ctx, n, sizeof(int));
+  b->evaluable = remit__calloc(T->ctx, n, sizeof(int));
+  b->group = remit__calloc(T->ctx, n, sizeof(int));
+  b->iws = remit__calloc(T->ctx, 2 * n + 2, sizeof(size_t));
+  if (!b->value || !b->time || !b->ws || !b->event || !b->evaluable || !b->group || !b->iws) {
+    return REMIT_ERR_NOMEM;
+  }
+  b->cap = n;
+  return REMIT_OK;
+}
+
+/* Keeps the evaluable rows at the front; returns their count. */
+static size_t compact(sum_buf *b, size_t n) {
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (b->evaluable[i]) {
+      b->value[m] = b->value[i];
+      b->time[m] = b->time[i];
+      b->event[m] = b->event[i];
+      m++;
+    }
+  }
+  return m;
+}
+
+/* Statistic names stored in the summaries table, per value kind. */
+static remit_status summarise_arm(trial *T, remit__store *store, int rep, const char *arm,
+                                  const remit_endpoint *ep, sum_buf *b, double *est_out) {
+  size_t n = 0;
+  remit_status st = remit__store_read_outcomes(store, rep, arm, ep->name, NULL, NULL, NULL, NULL, 0, &n);
+  if (st == REMIT_OK) {
+    st = sum_reserve(T, b, n + 1);
+  }
+  if (st == REMIT_OK) {
+    st = remit__store_read_outcomes(store, rep, arm, ep->name, b->value, b->event, b->time,
+                                    b->evaluable, b->cap, &n);
+  }
+  if (st != REMIT_OK) {
+    return st;
+  }
+  size_t m = compact(b, n);
+  remit_estimate e = {NAN, NAN, NAN, 0.95, 0};
+  const char *stat = "";
+  int kind = remit__endpoint_value_kind(ep->kind);
+  remit_context *c = T->ctx;
+  if (m == 0) {
+    stat = kind == REMIT_VALUE_BINARY ? "proportion" : kind == REMIT_VALUE_CONTINUOUS ? "mean" : "km_median";
+  } else if (kind == REMIT_VALUE_BINARY) {
+    long x = 0;
+    for (size_t i = 0; i < m; i++) {
+      x += b->value[i] > 0.5;
+    }
+    st = remit_prop_wilson(c, x, (long)m, 0.95, &e);
+    stat = "proportion";
+  } else if (kind == REMIT_VALUE_CONTINUOUS) {
+    st = remit_mean_t(c, b->value, m, 0.95, &e);
+    if (st == REMIT_OK) {
+      st = remit__store_summary(store, rep, arm, ep->name, "mean", e.value, e.lower, e.upper,
+                                (int64_t)m);
+    }
+    double cover;
+    if (st == REMIT_OK) {
+      st = remit_median_order(c, b->value, m, 0.95, b->ws, &e, &cover);
+    }
+    stat = "median";
+  } else {
+    st = remit_km_median(c, b->time, b->event, m, 0.95, REMIT_KM_CI_LOGLOG, b->iws, &e);
+    stat = "km_median";
+  }
+  if (st != REMIT_OK) {
+    return st;
+  }
+  *est_out = e.value;
+  return remit__store_summary(store, rep, arm, ep->name, stat, e.value, e.lower, e.upper,
+                              (int64_t)m);
+}
+
+/* Arm a versus the control arm c (binary: difference and odds ratio; time to
+ * event: log-rank).  Returns the p-value-like success statistic in *signal:
+ * the lower limit of the difference (binary, > 0 is success) or the
+ * log-rank p-value (< 0.05 is success). */
+static remit_status compare_arms(trial *T, remit__store *store, int rep, const char *a,
+                                 const char *ctl, const remit_endpoint *ep, sum_buf *b,
+                                 double *signal) {
+  int kind = remit__endpoint_value_kind(ep->kind);
+  *signal = NAN;
+  if (kind == REMIT_VALUE_CONTINUOUS) {
+    return REMIT_OK;
+  }
+  size_t na = 0, nc = 0;
+  remit_status st = remit__store_read_outcomes(store, rep, a, ep->name, NULL, NULL, NULL, NULL, 0, &na);
+  if (st == REMIT_OK) {
+    st = remit__store_read_outcomes(store, rep, ctl, ep->name, NULL, NULL, NULL, NULL, 0, &nc);
+  }
+  if (st == REMIT_OK) {
+    st = sum_reserve(T, b, na + nc + 1);
+  }
+  size_t got = 0;
+  if (st == REMIT_OK) {
+    st = remit__store_read_outcomes(store, rep, a, ep->name, b->value, b->event, b->time,
+                                    b->evaluable, b->cap, &got);
+  }
+  size_t ma = compact(b, got);
+  if (st == REMIT_OK) {
+    st = remit__store_read_outcomes(store, rep, ctl, ep->name, b->value + ma, b->event + ma,
+                                    b->time + ma, b->evaluable + ma, b->cap - ma, &got);
+  }
+  if (st != REMIT_OK) {
+    return st;
+  }
+  /* compact the control part in place after the first ma rows */
+  size_t mc = 0;
+  for (size_t i = 0; i < got; i++) {
+    if (b->evaluable[ma + i]) {
+      b->value[ma + mc] = b->value[ma + i];
+      b->time[ma + mc] = b->time[ma + i];
+      b->event[ma + mc] = b->event[ma + i];
+      mc++;
+    }
+  }
+  if (ma == 0 || mc == 0) {
+    return REMIT_OK;
+  }
+  char label[256];
+  snprintf(label, sizeof label, "%.120s vs %.120s", a, ctl);
+  remit_context *c = T->ctx;
+  if (kind == REMIT_VALUE_BINARY) {
+    long xa = 0, xc = 0;
+    for (size_t i = 0; i < ma; i++) {
+      xa += b->value[i] > 0.5;
+    }
+    for (size_t i = 0; i < mc; i++) {
+      xc += b->value[ma + i] > 0.5;
+    }
+    remit_estimate d, orr;
+    if ((st = remit_prop_diff_newcombe(c, xa, (long)ma, xc, (long)mc, 0.95, &d)) != REMIT_OK ||
+        (st = remit__store_summary(store, rep, label, ep->name, "difference", d.value, d.lower,
+                                   d.upper, (int64_t)(ma + mc))) != REMIT_OK ||
+        (st = remit_odds_ratio_woolf(c, xa, (long)ma, xc, (long)mc, 0.95, &orr)) != REMIT_OK ||
+        (st = remit__store_summary(store, rep, label, ep->name, "odds_ratio", orr.value, orr.lower,
+                                   orr.upper, (int64_t)(ma + mc))) != REMIT_OK) {
+      return st;
+    }
+    *signal = d.lower;
+    return REMIT_OK;
+  }
+  for (size_t i = 0; i < ma + mc; i++) {
+    b->group[i] = i < ma ? 0 : 1;
+  }
+  remit_logrank lr;
+  if ((st = remit_logrank_test(c, b->time, b->event, b->group, ma + mc, b->iws, &lr)) != REMIT_OK) {
+    return st;
+  }
+  *signal = lr.p_value;
+  return remit__store_summary(store, rep, label, ep->name, "logrank_p", lr.p_value, NAN, NAN,
+                              (int64_t)(ma + mc));
+}
+
+/* Arm names present in the store: arm names, or name@level for escalation. */
+static int arm_labels(const trial *T, char labels[][128], int max) {
+  const remit_scenario *sc = T->sc;
+  int n = 0;
+  for (int a = 0; a < sc->n_arms && n < max; a++) {
+    const remit_arm *arm = &sc->arms[a];
+    int esc = sc->design.kind == REMIT_DESIGN_ESCALATION_3P3 ||
+              sc->design.kind == REMIT_DESIGN_ESCALATION_COHORTS;
+    if (esc && a == 0 && arm->n_dose_levels > 0) {
+      for (int l = 0; l < arm->n_dose_levels && n < max; l++) {
+        snprintf(labels[n++], 128, "%s@%g", arm->name, arm->dose_levels[l]);
+      }
+    } else {
+      snprintf(labels[n++], 128, "%s", arm->name);
+    }
+  }
+  return n;
+}
+
+static remit_status summarise(trial *T, remit__store *store) {
+  const remit_scenario *sc = T->sc;
+  char labels[64][128];
+  int nl = arm_labels(T, labels, 64);
+  int ctl = -1; /* the control: the first placebo arm, else none */
+  for (int a = 0; a < sc->n_arms && ctl < 0; a++) {
+    if (sc->arms[a].placebo) {
+      ctl = a;
+    }
+  }
+  int R = sc->replicates;
+  sum_buf b = {0};
+  double *per_rep = remit__calloc(T->ctx, (size_t)R * (size_t)(nl + 1), sizeof(double));
+  double *signal = remit__calloc(T->ctx, (size_t)R * (size_t)(nl + 1), sizeof(double));
+  double *ws = remit__calloc(T->ctx, (size_t)R + 1, sizeof(double));
+  remit_status st = per_rep && signal && ws ? REMIT_OK : REMIT_ERR_NOMEM;
+  for (int k = 0; st == REMIT_OK && k < sc->n_endpoints; k++) {
+    const remit_endpoint *ep = &sc->endpoints[k];
+    for (int r = 0; st == REMIT_OK && r < R; r++) {
+      for (int a = 0; st == REMIT_OK && a < nl; a++) {
+        st = summarise_arm(T, store, r, labels[a], ep, &b, &per_rep[(size_t)a * R + r]);
+        signal[(size_t)a * R + r] = NAN;
+        if (st == REMIT_OK && ctl >= 0 && a != ctl && nl == sc->n_arms) {
+          st = compare_arms(T, store, r, labels[a], labels[ctl], ep, &b, &signal[(size_t)a * R + r]);
+        }
+      }
+    }
+    /* Across replicates: the distribution of each arm's estimate, and for
+     * comparisons the probability of success (power). */
+    for (int a = 0; st == REMIT_OK && a < nl; a++) {
+      size_t m = 0;
+      for (int r = 0; r < R; r++) {
+        double v = per_rep[(size_t)a * R + r];
+        if (isfinite(v)) {
+          ws[m++] = v;
+        }
+      }
+      if (m > 0) {
+        remit_sample_summary s;
+        st = remit_sample_summarize(T->ctx, ws, m, 0.95, b.ws ? b.ws : ws, &s);
+        if (st == REMIT_OK) {
+          st = remit__store_summary(store, -1, labels[a], ep->name, "replicate_median", s.median,
+                                    s.lower, s.upper, (int64_t)m);
+        }
+      }
+      if (st == REMIT_OK && ctl >= 0 && a != ctl && nl == sc->n_arms) {
+        m = 0;
+        for (int r = 0; r < R; r++) {
+          double v = signal[(size_t)a * R + r];
+          if (isfinite(v)) {
+            ws[m++] = v;
+          }
+        }
+        if (m > 0) {
+          int kind = remit__endpoint_value_kind(ep->kind);
+          remit_estimate pw;
+          st = kind == REMIT_VALUE_BINARY
+                   ? remit_success_estimate(T->ctx, ws, m, REMIT_CMP_GT, 0.0, 0.95, &pw)
+                   : remit_success_estimate(T->ctx, ws, m, REMIT_CMP_LT, 0.05, 0.95, &pw);
+          char label[300];
+          snprintf(label, sizeof label, "%.127s vs %.127s", labels[a], labels[ctl]);
+          if (st == REMIT_OK) {
+            st = remit__store_summary(store, -1, label, ep->name, "power", pw.value, pw.lower,
+                                      pw.upper, (int64_t)m);
+          }
+        }
+      }
+    }
+  }
+  sum_reserve(T, &b, 0);
+  remit__free(T->ctx, b.value);
+  remit__free(T->ctx, b.time);
+  remit__free(T->ctx, b.ws);
+  remit__free(T->ctx, b.event);
+  remit__free(T->ctx, b.evaluable);
+  remit__free(T->ctx, b.group);
+  remit__free(T->ctx, b.iws);
+  remit__free(T->ctx, per_rep);
+  remit__free(T->ctx, signal);
+  remit__free(T->ctx, ws);
+  return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The run                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static remit_status run_replicate(trial *T, remit__store *store, worker *workers, int n_workers,
+                                  int rep, int chunk_size, chunk_buf *cb,
+                                  const remit_trial_options *opt, long *done, long total) {
+  const remit_scenario *sc = T->sc;
+  enrolled *e = NULL;
+  long n = 0, n_screened = 0;
+  remit_status st = enrol(T, rep, &e, &n, &n_screened);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  double *params = remit__calloc(T->ctx, (size_t)T->spec->n_params, sizeof(double));
+  if (!params) {
+    remit__free(T->ctx, e);
+    return REMIT_ERR_NOMEM;
+  }
+  if (sc->design.kind == REMIT_DESIGN_ESCALATION_3P3) {
+    /* 3+3: cohorts of three at a level; 0/3 DLT escalate, 1/3 add three
+     * (escalate if 1/6), otherwise stop.  Each cohort is one chunk. */
+    int levels = sc->arms[0].n_dose_levels > 0 ? sc->arms[0].n_dose_levels : 1;
+    int level = 0, chunk = 0, dlt_level = 0, at_level = 0;
+    long next = 0;
+    long screened_to = 0;
+    while (st == REMIT_OK && level < levels && next + 3 <= n) {
+      for (int k = 0; k < 3; k++) {
+        e[next + k].level = level;
+      }
+      simulate_block(T, workers, n_workers, rep, &e[next], 3, cb);
+      int dlt = 0;
+      for (int k = 0; k < 3; k++) {
+        dlt += has_dlt(T, &cb->out[k]);
+      }
+      if (!remit__store_chunk_done(store, rep, chunk)) {
+        st = remit__store_begin_chunk(store, rep, chunk);
+        for (int k = 0; st == REMIT_OK && k < 3; k++) {
+          st = write_screen_failures(T, store, rep, screened_to, e[next + k].pid, params);
+          screened_to = e[next + k].pid + 1;
+          if (st == REMIT_OK) {
+            st = write_patient(T, store, rep, &e[next + k], &cb->out[k]);
+          }
+        }
+        if (st == REMIT_OK) {
+          st = remit__store_end_chunk(store, rep, chunk);
+        }
+      } else {
+        screened_to = e[next + 2].pid + 1;
+      }
+      next += 3;
+      chunk++;
+      at_level += 3;
+      dlt_level += dlt;
+      *done += 3;
+      if (opt && opt->progress) {
+        opt->progress(*done, total, opt->progress_user);
+      }
+      if (at_level == 3 && dlt_level == 1) {
+        continue; /* expand the cohort at this level */
+      }
+      if (dlt_level >= 2) {
+        break; /* MTD exceeded: stop */
+      }
+      level++;
+      at_level = 0;
+      dlt_level = 0;
+    }
+  } else {
+    long screened_to = 0;
+    for (long from = 0, chunk = 0; st == REMIT_OK && from < n; from += chunk_size, chunk++) {
+      int m = (int)(n - from < chunk_size ? n - from : chunk_size);
+      long last_pid = e[from + m - 1].pid;
+      long until = from + m == n ? n_screened : last_pid + 1;
+      if (remit__store_chunk_done(store, rep, (int)chunk)) {
+        screened_to = until;
+        *done += m;
+        continue;
+      }
+      simulate_block(T, workers, n_workers, rep, &e[from], m, cb);
+      st = remit__store_begin_chunk(store, rep, (int)chunk);
+      for (int k = 0; st == REMIT_OK && k < m; k++) {
+        st = write_screen_failures(T, store, rep, screened_to, e[from + k].pid, params);
+        screened_to = e[from + k].pid + 1;
+        if (st == REMIT_OK) {
+          st = write_patient(T, store, rep, &e[from + k], &cb->out[k]);
+        }
+      }
+      if (st == REMIT_OK) {
+        st = write_screen_failures(T, store, rep, screened_to, until, params);
+        screened_to = until;
+      }
+      if (st == REMIT_OK) {
+        st = remit__store_end_chunk(store, rep, (int)chunk);
+      }
+      *done += m;
+      if (opt && opt->progress) {
+        opt->progress(*done, total, opt->progress_user);
+      }
+    }
+  }
+  remit__free(T->ctx, params);
+  remit__free(T->ctx, e);
+  return st;
+}
+
+remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
+                             const remit_trial_options *opt) {
+  if (!ctx || !sc || !opt || !opt->output) {
+    return REMIT_ERROR(ctx, REMIT_ERR_ARG, "remit_trial_run: scenario and output path needed");
+  }
+  trial T = {0};
+  T.ctx = ctx;
+  T.sc = sc;
+  worker *workers = NULL;
+  int n_workers = opt->threads > 0 ? opt->threads : 1;
+#ifdef _OPENMP
+  if (opt->threads <= 0) {
+    n_workers = omp_get_max_threads();
+  }
+#else
+  n_workers = 1;
+#endif
+  int chunk_size = opt->chunk_size > 0 ? opt->chunk_size : DEFAULT_CHUNK;
+  remit__store *store = NULL;
+  chunk_buf cb = {0};
+  remit_status st = setup(&T);
+  if (st == REMIT_OK) {
+    remit_param_info *table = remit__calloc(ctx, (size_t)T.spec->n_params, sizeof(*table));
+    if (!table) {
+      st = REMIT_ERR_NOMEM;
+    } else {
+      /* The table as used: typical values after the scenario's overrides. */
+      memcpy(table, T.spec->params, sizeof(*table) * (size_t)T.spec->n_params);
+      double *cov = remit__calloc(ctx, REMIT_N_COVARIATES, sizeof(double));
+      double *typ = remit__calloc(ctx, (size_t)T.spec->n_params, sizeof(double));
+      for (int k = 0; cov && typ && k < sc->n_param_overrides; k++) {
+        int i = remit_spec_param_index(T.spec, sc->param_overrides[k].param);
+        if (i >= 0) {
+          table[i].value = sc->param_overrides[k].value;
+        }
+      }
+      remit__free(ctx, cov);
+      remit__free(ctx, typ);
+      remit__run_info info = {sc->text ? sc->text : "", sc->path, sc->seed, T.spec->name, NULL,
+                              NULL, table, T.spec->n_params};
+      st = remit__store_open(ctx, opt->output, &info, opt->resume, opt->overwrite, &store);
+      remit__free(ctx, table);
+    }
+  }
+  if (st == REMIT_OK) {
+    workers = remit__calloc(ctx, (size_t)n_workers, sizeof(*workers));
+    st = workers ? REMIT_OK : REMIT_ERR_NOMEM;
+  }
+  for (int k = 0; st == REMIT_OK && k < n_workers; k++) {
+    st = worker_init(&T, &workers[k]);
+    if (st != REMIT_OK) {
+      st = REMIT_ERROR(ctx, st, "could not set up worker %d: %s", k,
+                       workers[k].ctx ? remit_context_errmsg(workers[k].ctx) : "out of memory");
+    }
+  }
+  if (st == REMIT_OK) {
+    st = chunk_alloc(&T, &cb, chunk_size > 6 ? chunk_size : 6);
+  }
+  long total = 0, done = 0;
+  {
+    const remit_design *d = &sc->design;
+    long per = d->n_enrol > 0 ? d->n_enrol : d->n_screen;
+    total = per * (long)sc->replicates;
+  }
+  for (int r = 0; st == REMIT_OK && r < sc->replicates; r++) {
+    st = run_replicate(&T, store, workers, n_workers, r, chunk_size, &cb, opt, &done, total);
+  }
+  if (st == REMIT_OK) {
+    st = summarise(&T, store);
+  }
+  if (st == REMIT_OK) {
+    st = remit__store_finish(&store);
+  } else {
+    remit__store_close(&store); /* the partial file stays, marked running */
+  }
+  chunk_free(&T, &cb);
+  for (int k = 0; workers && k < n_workers; k++) {
+    worker_close(&workers[k]);
+  }
+  remit__free(ctx, workers);
+  teardown(&T);
+  return st;
+}
