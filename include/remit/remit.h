@@ -11,5 +11,6 @@
 #include "remit_stats.h"
 #include "remit_status.h"
 #include "remit_store.h"
+#include "remit_trial.h"
 
 #endif /* REMIT_H */

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "remit_context.h"
 #include "remit_model.h"
@@ -250,6 +251,10 @@ typedef struct remit_trial_options {
  * stays (marked running) for --resume and the context says why. */
 remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
                              const remit_trial_options *opt);
+
+/* Writes a finished (or partial) run's summary to `out` as text: provenance,
+ * the enrolment flow, every endpoint per arm and between arms. */
+remit_status remit_trial_print_summary(remit_context *ctx, const char *db_path, FILE *out);
 
 #ifdef __cplusplus
 }

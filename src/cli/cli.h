@@ -32,5 +32,7 @@ const remit_model_spec *cli_model_by_name(const char *name);
 
 int cmd_simulate(int argc, char **argv);
 int cmd_params(int argc, char **argv);
+int cmd_trial(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif /* REMIT_CLI_H */

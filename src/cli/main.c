@@ -14,6 +14,9 @@ static void print_help(FILE *f) {
           "usage: remit <command> [options]\n"
           "\n"
           "commands:\n"
+          "  trial      run the in silico trial a scenario file describes; writes a\n"
+          "             SQLite run store and prints the endpoint summary\n"
+          "  export     write one table of a run store as CSV\n"
           "  simulate   simulate one patient under a therapy; writes every state and\n"
           "             readout per day as CSV and prints a summary\n"
           "  params     print the model's parameter table (value, unit, variability, source)\n"
@@ -21,7 +24,8 @@ static void print_help(FILE *f) {
           "  remit --help       this text;  remit <command> --help  the command's options\n"
           "  remit --version    version and build\n"
           "\n"
-          "example: remit simulate --therapy cart19 --dose 1e6 --days 730 -o patient.csv\n",
+          "examples: remit trial scenarios/default.yaml -o run.db\n"
+          "          remit simulate --therapy cart19 --dose 1e6 --days 730 -o patient.csv\n",
           remit_version());
 }
 
@@ -41,6 +45,12 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "simulate") == 0) {
     return cmd_simulate(argc - 1, argv + 1);
+  }
+  if (strcmp(cmd, "trial") == 0) {
+    return cmd_trial(argc - 1, argv + 1);
+  }
+  if (strcmp(cmd, "export") == 0) {
+    return cmd_export(argc - 1, argv + 1);
   }
   if (strcmp(cmd, "params") == 0) {
     return cmd_params(argc - 1, argv + 1);

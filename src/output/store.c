@@ -43,12 +43,9 @@
 /* Page cache in KiB (negative cache_size); the memory bound of a run store. */
 #define STORE_CACHE_KIB 32768
 
+/* The patients table has one column per covariate, in remit_covariate order
+ * (age ... egfr); a new covariate needs a new column. */
 _Static_assert(REMIT_N_COVARIATES == 11, "update the patients columns for the covariate list");
-
-/* Column names of the covariates, in remit_covariate order. */
-static const char *const cov_column[REMIT_N_COVARIATES] = {
-    "age", "sex", "weight", "height", "sledai", "renal",
-    "anti_dsdna", "c3", "disease_years", "failed_lines", "egfr"};
 
 static const char *const table_names[] = {"run",      "parameters", "patients", "patient_params",
                                           "visits",   "events",     "outcomes", "summaries",

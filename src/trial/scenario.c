@@ -592,7 +592,7 @@ static remit_status read_corr(loader *L, const yaml_node_t *n, const char *field
       for (int j = 0; j < i && st == REMIT_OK; j++) {
         if (fabs(m[i * k + j] - m[j * k + i]) > REMIT_SCENARIO_SYM_TOL) {
           join(f, field, "matrix");
-          snprintf(f2, FIELD_LEN, "%.140s[%d][%d]", f, i, j);
+          snprintf(f2, FIELD_LEN, "%.130s[%d][%d]", f, i, j);
           st = fail(L, seq_at(L, seq_at(L, mat, i), j), f2,
                     "expected a symmetric matrix, got %g here but %g at [%d][%d]", m[i * k + j],
                     m[j * k + i], j, i);
@@ -602,7 +602,7 @@ static remit_status read_corr(loader *L, const yaml_node_t *n, const char *field
           e[ne].r = m[i * k + j];
           e[ne].node = seq_at(L, seq_at(L, mat, i), j);
           join(f, field, "matrix");
-          snprintf(e[ne].field, FIELD_LEN, "%.140s[%d][%d]", f, i, j);
+          snprintf(e[ne].field, FIELD_LEN, "%.130s[%d][%d]", f, i, j);
           ne++;
         }
       }
@@ -1245,4 +1245,1080 @@ static remit_status parse_population(loader *L, const yaml_node_t *n) {
     }
   }
   return REMIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Regimens and arms                                                         */
+/* ------------------------------------------------------------------------ */
+
+static void free_items(remit_context *ctx, remit_regimen_item *it, int n) {
+  for (int i = 0; it && i < n; i++) {
+    remit__free(ctx, it[i].input);
+  }
+  remit__free(ctx, it);
+}
+
+static void input_list(const remit_model_spec *spec, char *b, size_t n) {
+  size_t used = 0;
+  b[0] = '\0';
+  for (int i = 0; i < spec->n_inputs && used + 1 < n; i++) {
+    int w = snprintf(b + used, n - used, "%s%s", i ? ", " : "", spec->inputs[i].name);
+    if (w < 0) {
+      break;
+    }
+    used += (size_t)w;
+  }
+}
+
+static int spec_has_inputs(const loader *L) { return L->spec && L->spec->n_inputs > 0; }
+
+static remit_status parse_item(loader *L, const yaml_node_t *n, const char *field,
+                               remit_regimen_item *it) {
+  static const char *const keys[] = {"input", "day", "amount", "duration", "every", "count", NULL};
+  char f[FIELD_LEN], list[400];
+  remit_status st = check_map(L, n, field, keys);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  double follow = L->s->design.followup_days;
+  yaml_node_t *x = map_get(L, n, "input");
+  const char *input = NULL;
+  const remit_input *in = NULL;
+  if (!x) {
+    return missing(L, n, field, "input", "the name of a model input, e.g. cart19");
+  }
+  join(f, field, "input");
+  if ((st = get_str(L, x, f, "the name of a model input", &input)) != REMIT_OK) {
+    return st;
+  }
+  if (spec_has_inputs(L)) {
+    int k = remit_spec_input_index(L->spec, input);
+    if (k < 0) {
+      input_list(L->spec, list, sizeof list);
+      return fail(L, x, f, "unknown input '%s' of model %s (expected one of: %s)", input,
+                  L->spec->name, list);
+    }
+    in = &L->spec->inputs[k];
+  }
+  if (!(x = map_get(L, n, "day"))) {
+    return missing(L, n, field, "day", "the day of the (first) dose");
+  }
+  join(f, field, "day");
+  if ((st = get_num(L, x, f, REMIT_SCENARIO_DAY_MIN, follow, 0, &it->day)) != REMIT_OK) {
+    return st;
+  }
+  if (!(x = map_get(L, n, "amount"))) {
+    return missing(L, n, field, "amount", in ? in->unit : "an amount in the input's unit");
+  }
+  join(f, field, "amount");
+  if ((st = get_num(L, x, f, 0.0, in ? in->max_amount : 1e15, 0, &it->amount)) != REMIT_OK) {
+    return st;
+  }
+  it->duration = 0.0;
+  yaml_node_t *dn = map_get(L, n, "duration");
+  join(f, field, "duration");
+  if (dn && (st = get_num(L, dn, f, 0.0, REMIT_SCENARIO_DAY_MAX, 0, &it->duration)) != REMIT_OK) {
+    return st;
+  }
+  if (in && in->kind == REMIT_INPUT_RATE && !(it->duration > 0.0)) {
+    if (!dn) {
+      return missing(L, n, field, "duration", "days > 0: this input is a daily rate");
+    }
+    return fail(L, dn, f, "expected days > 0 (%s is given as %s over a duration), got %g", input,
+                in->unit, it->duration);
+  }
+  if (in && in->kind == REMIT_INPUT_BOLUS && it->duration != 0.0) {
+    return fail(L, dn, f, "expected 0 or no duration (%s is a single dose in %s), got %g", input,
+                in->unit, it->duration);
+  }
+  it->every = 0.0;
+  if ((x = map_get(L, n, "every"))) {
+    join(f, field, "every");
+    if ((st = get_num(L, x, f, 0.0, REMIT_SCENARIO_DAY_MAX, 0, &it->every)) != REMIT_OK) {
+      return st;
+    }
+  }
+  it->count = it->every > 0.0 ? 0 : 1;
+  if ((x = map_get(L, n, "count"))) {
+    join(f, field, "count");
+    if ((st = get_int(L, x, f, 0, REMIT_SCENARIO_MAX_LIST, &it->count)) != REMIT_OK) {
+      return st;
+    }
+    if (it->every == 0.0 && it->count != 1) {
+      return fail(L, x, f, "expected 1 (give every > 0 to repeat a dose), got %d", it->count);
+    }
+    if (it->count > 1 && it->day + it->every * (it->count - 1) > follow) {
+      return fail(L, x, f, "expected the last dose (day %g) within follow-up (day %g)",
+                  it->day + it->every * (it->count - 1), follow);
+    }
+  }
+  if (!(it->input = sdup(L, input))) {
+    return REMIT_ERR_NOMEM;
+  }
+  return REMIT_OK;
+}
+
+static remit_status parse_regimen(loader *L, const yaml_node_t *n, const char *field,
+                                  remit_regimen_item **out, int *n_out) {
+  remit_status st = check_seq(L, n, field, 0, REMIT_SCENARIO_MAX_LIST, "regimen items");
+  if (st != REMIT_OK) {
+    return st;
+  }
+  int len = seq_len(n);
+  remit_regimen_item *it = remit__calloc(L->ctx, (size_t)len + 1, sizeof(*it));
+  if (!it) {
+    return REMIT_ERR_NOMEM;
+  }
+  char f[FIELD_LEN];
+  for (int i = 0; i < len; i++) {
+    join_index(f, field, i);
+    if ((st = parse_item(L, seq_at(L, n, i), f, &it[i])) != REMIT_OK) {
+      free_items(L->ctx, it, i + 1);
+      return st;
+    }
+  }
+  *out = it;
+  *n_out = len;
+  return REMIT_OK;
+}
+
+static remit_status parse_arm(loader *L, const yaml_node_t *n, const char *field,
+                              remit_arm *arm) {
+  static const char *const keys[] = {"name", "ratio", "placebo", "regimen", "dose_levels", NULL};
+  char f[FIELD_LEN];
+  remit_status st = check_map(L, n, field, keys);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  yaml_node_t *x = map_get(L, n, "name");
+  const char *name = NULL;
+  if (!x) {
+    return missing(L, n, field, "name", "the arm's name");
+  }
+  join(f, field, "name");
+  if ((st = get_str(L, x, f, "the arm's name", &name)) != REMIT_OK) {
+    return st;
+  }
+  if (!(arm->name = sdup(L, name))) {
+    return REMIT_ERR_NOMEM;
+  }
+  arm->ratio = 1.0;
+  if ((x = map_get(L, n, "ratio"))) {
+    join(f, field, "ratio");
+    if ((st = get_num(L, x, f, 0.0, 1000.0, 1, &arm->ratio)) != REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = map_get(L, n, "placebo"))) {
+    join(f, field, "placebo");
+    if ((st = get_bool(L, x, f, &arm->placebo)) != REMIT_OK) {
+      return st;
+    }
+  }
+  remit_regimen_item *own = NULL;
+  int n_own = 0;
+  yaml_node_t *rn = map_get(L, n, "regimen");
+  join(f, field, "regimen");
+  if (rn && (st = parse_regimen(L, rn, f, &own, &n_own)) != REMIT_OK) {
+    return st;
+  }
+  if (!arm->placebo && n_own == 0) {
+    free_items(L->ctx, own, n_own);
+    if (!rn) {
+      return missing(L, n, field, "regimen", "a list of doses (or placebo: true)");
+    }
+    return fail(L, rn, f, "expected at least one dose for an active arm (or placebo: true)");
+  }
+  /* The arm's own items first, then standard care. */
+  int total = n_own + L->n_soc;
+  arm->regimen = remit__calloc(L->ctx, (size_t)total + 1, sizeof(*arm->regimen));
+  if (!arm->regimen) {
+    free_items(L->ctx, own, n_own);
+    return REMIT_ERR_NOMEM;
+  }
+  for (int i = 0; i < n_own; i++) {
+    arm->regimen[i] = own[i]; /* takes the input strings */
+  }
+  remit__free(L->ctx, own);
+  arm->n_regimen = n_own;
+  for (int i = 0; i < L->n_soc; i++) {
+    remit_regimen_item *it = &arm->regimen[n_own + i];
+    *it = L->soc[i];
+    if (!(it->input = sdup(L, L->soc[i].input))) {
+      return REMIT_ERR_NOMEM;
+    }
+    arm->n_regimen++;
+  }
+  if ((x = map_get(L, n, "dose_levels"))) {
+    join(f, field, "dose_levels");
+    if (n_own == 0) {
+      return fail(L, x, f, "expected no dose levels on an arm without its own regimen");
+    }
+    int k = spec_has_inputs(L) ? remit_spec_input_index(L->spec, arm->regimen[0].input) : -1;
+    double hi = k >= 0 ? L->spec->inputs[k].max_amount : 1e15;
+    if ((st = get_num_list(L, x, f, 1, 0.0, hi, 1, &arm->dose_levels, &arm->n_dose_levels)) !=
+        REMIT_OK) {
+      return st;
+    }
+    for (int i = 1; i < arm->n_dose_levels; i++) {
+      if (!(arm->dose_levels[i] > arm->dose_levels[i - 1])) {
+        char f2[FIELD_LEN];
+        join_index(f2, f, i);
+        return fail(L, seq_at(L, x, i), f2, "expected ascending dose levels, got %g after %g",
+                    arm->dose_levels[i], arm->dose_levels[i - 1]);
+      }
+    }
+  }
+  return REMIT_OK;
+}
+
+static remit_status parse_arms(loader *L, const yaml_node_t *n) {
+  remit_scenario *s = L->s;
+  remit_status st;
+  char f[FIELD_LEN];
+  if (!n) {
+    return missing(L, L->root, "", "arms", "a list of arms, each with a name and a regimen");
+  }
+  if ((st = check_seq(L, n, "arms", 1, 100, "arms")) != REMIT_OK) {
+    return st;
+  }
+  int len = seq_len(n);
+  s->arms = remit__calloc(L->ctx, (size_t)len, sizeof(*s->arms));
+  L->arm_nodes = remit__calloc(L->ctx, (size_t)len, sizeof(*L->arm_nodes));
+  if (!s->arms || !L->arm_nodes) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (int i = 0; i < len; i++) {
+    yaml_node_t *an = seq_at(L, n, i);
+    L->arm_nodes[i] = an;
+    join_index(f, "arms", i);
+    s->n_arms = i + 1;
+    if ((st = parse_arm(L, an, f, &s->arms[i])) != REMIT_OK) {
+      return st;
+    }
+    for (int j = 0; j < i; j++) {
+      if (strcmp(s->arms[j].name, s->arms[i].name) == 0) {
+        char f2[FIELD_LEN];
+        join(f2, f, "name");
+        return fail(L, map_get(L, an, "name"), f2, "expected a unique arm name, '%s' is taken",
+                    s->arms[i].name);
+      }
+    }
+  }
+  return REMIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Design                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static const char *const design_names[] = {"single_arm", "parallel", "escalation_3p3",
+                                           "escalation_cohorts", NULL};
+
+static int discrete(const remit_dist *d) {
+  return d->kind == REMIT_DIST_FIXED || d->kind == REMIT_DIST_CATEGORICAL ||
+         d->kind == REMIT_DIST_EMPIRICAL;
+}
+
+static remit_status parse_design(loader *L, const yaml_node_t *n) {
+  static const char *const keys[] = {"kind",           "block_size",      "strata",
+                                     "centres",        "cohort_size",     "dlt_crs_grade",
+                                     "dlt_window_days", "dropout_per_year", "followup_days",
+                                     NULL};
+  remit_design *d = &L->s->design;
+  char f[FIELD_LEN], f2[FIELD_LEN], allowed[200];
+  remit_status st;
+  if (!n) {
+    return REMIT_OK;
+  }
+  if ((st = check_map(L, n, "design", keys)) != REMIT_OK) {
+    return st;
+  }
+  yaml_node_t *x;
+  if ((x = L->kind_node = map_get(L, n, "kind"))) {
+    const char *k = NULL;
+    if ((st = get_str(L, x, "design.kind", "a design kind", &k)) != REMIT_OK) {
+      return st;
+    }
+    int i = 0;
+    while (design_names[i] && strcmp(design_names[i], k) != 0) {
+      i++;
+    }
+    if (!design_names[i]) {
+      key_list(allowed, sizeof allowed, design_names);
+      return fail(L, x, "design.kind", "unknown design '%s' (expected one of: %s)", k, allowed);
+    }
+    d->kind = (remit_design_kind)i;
+  }
+  if ((x = L->block_node = map_get(L, n, "block_size"))) {
+    if ((st = get_int(L, x, "design.block_size", 0, 1000, &d->block_size)) != REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = L->cohort_node = map_get(L, n, "cohort_size"))) {
+    if ((st = get_int(L, x, "design.cohort_size", 1, 1000, &d->cohort_size)) != REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = map_get(L, n, "dlt_crs_grade"))) {
+    if ((st = get_int(L, x, "design.dlt_crs_grade", 1, 5, &d->dlt_crs_grade)) != REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = map_get(L, n, "dlt_window_days"))) {
+    if ((st = get_int(L, x, "design.dlt_window_days", 1, 365, &d->dlt_window_days)) != REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = map_get(L, n, "dropout_per_year"))) {
+    if ((st = get_num(L, x, "design.dropout_per_year", 0.0, 10.0, 0, &d->dropout_per_year)) !=
+        REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = L->followup_node = map_get(L, n, "followup_days"))) {
+    if ((st = get_num(L, x, "design.followup_days", 0.0, REMIT_SCENARIO_DAY_MAX, 1,
+                      &d->followup_days)) != REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = L->strata_node = map_get(L, n, "strata"))) {
+    if ((st = check_seq(L, x, "design.strata", 1, REMIT_N_COVARIATES, "covariate names")) !=
+        REMIT_OK) {
+      return st;
+    }
+    int len = seq_len(x);
+    d->strata = remit__calloc(L->ctx, (size_t)len, sizeof(*d->strata));
+    if (!d->strata) {
+      return REMIT_ERR_NOMEM;
+    }
+    for (int i = 0; i < len; i++) {
+      const char *name = NULL;
+      yaml_node_t *it = seq_at(L, x, i);
+      join_index(f, "design.strata", i);
+      if ((st = get_str(L, it, f, "a covariate name", &name)) != REMIT_OK) {
+        return st;
+      }
+      int c = remit_covariate_index(name);
+      if (c < 0) {
+        cov_list(allowed, sizeof allowed);
+        return fail(L, it, f, "unknown covariate '%s' (expected one of: %s)", name, allowed);
+      }
+      if (!discrete(&L->s->population.covariates[c])) {
+        return fail(L, it, f,
+                    "expected a covariate with discrete values (fixed, categorical or empirical); "
+                    "%s is continuous in this population",
+                    name);
+      }
+      for (int j = 0; j < i; j++) {
+        if (d->strata[j] == (remit_covariate)c) {
+          return fail(L, it, f, "stratum '%s' given twice", name);
+        }
+      }
+      d->strata[i] = (remit_covariate)c;
+      d->n_strata = i + 1;
+    }
+  }
+  if ((x = map_get(L, n, "centres"))) {
+    static const char *const ckeys[] = {"name", "weight", NULL};
+    if ((st = check_seq(L, x, "design.centres", 1, 1000, "centres")) != REMIT_OK) {
+      return st;
+    }
+    int len = seq_len(x);
+    d->centres = remit__calloc(L->ctx, (size_t)len, sizeof(*d->centres));
+    if (!d->centres) {
+      return REMIT_ERR_NOMEM;
+    }
+    double sum = 0.0;
+    for (int i = 0; i < len; i++) {
+      yaml_node_t *c = seq_at(L, x, i), *y;
+      join_index(f, "design.centres", i);
+      if ((st = check_map(L, c, f, ckeys)) != REMIT_OK) {
+        return st;
+      }
+      const char *name = NULL;
+      if (!(y = map_get(L, c, "name"))) {
+        return missing(L, c, f, "name", "the centre's name");
+      }
+      join(f2, f, "name");
+      if ((st = get_str(L, y, f2, "the centre's name", &name)) != REMIT_OK) {
+        return st;
+      }
+      for (int j = 0; j < i; j++) {
+        if (strcmp(d->centres[j].name, name) == 0) {
+          return fail(L, y, f2, "expected a unique centre name, '%s' is taken", name);
+        }
+      }
+      if (!(d->centres[i].name = sdup(L, name))) {
+        return REMIT_ERR_NOMEM;
+      }
+      d->n_centres = i + 1;
+      d->centres[i].weight = 1.0;
+      if ((y = map_get(L, c, "weight"))) {
+        join(f2, f, "weight");
+        if ((st = get_num(L, y, f2, 0.0, 1e6, 1, &d->centres[i].weight)) != REMIT_OK) {
+          return st;
+        }
+      }
+      sum += d->centres[i].weight;
+    }
+    /* Weights are relative; stored as shares of enrolment. */
+    for (int i = 0; i < len; i++) {
+      d->centres[i].weight /= sum;
+    }
+  }
+  return REMIT_OK;
+}
+
+/* Rules that relate the design to the arms. */
+static remit_status check_design(loader *L, int kind_given) {
+  remit_scenario *s = L->s;
+  remit_design *d = &s->design;
+  const char *kf = "design.kind";
+  yaml_node_t *kn = L->kind_node ? L->kind_node : L->arms_node;
+  char f[FIELD_LEN];
+  if (!kind_given) {
+    d->kind = s->n_arms == 1 ? REMIT_DESIGN_SINGLE_ARM : REMIT_DESIGN_PARALLEL;
+  }
+  int esc = d->kind == REMIT_DESIGN_ESCALATION_3P3 || d->kind == REMIT_DESIGN_ESCALATION_COHORTS;
+  if (d->kind == REMIT_DESIGN_SINGLE_ARM && s->n_arms != 1) {
+    return fail(L, kn, kf, "expected exactly one arm for a single_arm design, got %d", s->n_arms);
+  }
+  if (d->kind == REMIT_DESIGN_PARALLEL && s->n_arms < 2) {
+    return fail(L, kn, kf, "expected at least two arms for a parallel design, got %d", s->n_arms);
+  }
+  if (esc && s->arms[0].n_dose_levels < 1) {
+    return missing(L, L->arm_nodes[0], "arms[0]", "dose_levels",
+                   "the dose levels an escalation design steps through");
+  }
+  for (int i = esc ? 1 : 0; i < s->n_arms; i++) {
+    if (s->arms[i].n_dose_levels > 0) {
+      join_index(f, "arms", i);
+      char f2[FIELD_LEN];
+      join(f2, f, "dose_levels");
+      return fail(L, map_get(L, L->arm_nodes[i], "dose_levels"), f2,
+                  "expected no dose levels: only the first arm of an escalation design has them");
+    }
+  }
+  if (d->kind == REMIT_DESIGN_ESCALATION_3P3 && L->cohort_node && d->cohort_size != 3) {
+    return fail(L, L->cohort_node, "design.cohort_size",
+                "expected 3 for a 3+3 design (or use escalation_cohorts), got %d", d->cohort_size);
+  }
+  if (d->block_size > 0) {
+    if (d->kind != REMIT_DESIGN_PARALLEL) {
+      return fail(L, L->block_node, "design.block_size",
+                  "expected 0: block randomisation needs a parallel design");
+    }
+    double sum = 0.0;
+    for (int i = 0; i < s->n_arms; i++) {
+      if (s->arms[i].ratio != floor(s->arms[i].ratio)) {
+        return fail(L, L->block_node, "design.block_size",
+                    "expected whole-number arm ratios with blocks; arm '%s' has ratio %g",
+                    s->arms[i].name, s->arms[i].ratio);
+      }
+      sum += s->arms[i].ratio;
+    }
+    if (fmod((double)d->block_size, sum) != 0.0) {
+      return fail(L, L->block_node, "design.block_size",
+                  "expected a multiple of the sum of the arm ratios (%g), got %d", sum,
+                  d->block_size);
+    }
+  }
+  if (d->n_strata > 0 && d->kind != REMIT_DESIGN_PARALLEL) {
+    return fail(L, L->strata_node, "design.strata",
+                "expected no strata: stratified randomisation needs a parallel design");
+  }
+  return REMIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Visits, endpoints, noise, output, parameters                              */
+/* ------------------------------------------------------------------------ */
+
+static remit_status grid_visits(loader *L, const yaml_node_t *n, double from, double every,
+                                double until, int add_until) {
+  remit_scenario *s = L->s;
+  double cnt = floor((until - from) / every + 1e-9) + 1.0;
+  if (cnt + 1.0 > REMIT_SCENARIO_MAX_LIST) {
+    return fail(L, n, "visits", "expected at most %d visits, got %.0f", REMIT_SCENARIO_MAX_LIST,
+                cnt);
+  }
+  int k = (int)cnt;
+  s->visits = remit__calloc(L->ctx, (size_t)k + 1, sizeof(double));
+  if (!s->visits) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (int i = 0; i < k; i++) {
+    s->visits[i] = from + every * i;
+  }
+  s->n_visits = k;
+  if (add_until && s->visits[k - 1] < until) {
+    s->visits[s->n_visits++] = until;
+  }
+  return REMIT_OK;
+}
+
+static remit_status parse_visits(loader *L, const yaml_node_t *n) {
+  static const char *const keys[] = {"from", "every", "until", NULL};
+  remit_scenario *s = L->s;
+  double follow = s->design.followup_days;
+  remit_status st;
+  char f[FIELD_LEN], g[64];
+  if (!n) {
+    return grid_visits(L, L->root, 0.0, 28.0, follow, 1);
+  }
+  if (n->type == YAML_SEQUENCE_NODE) {
+    if ((st = get_num_list(L, n, "visits", 1, REMIT_SCENARIO_DAY_MIN, follow, 0, &s->visits,
+                           &s->n_visits)) != REMIT_OK) {
+      return st;
+    }
+    for (int i = 1; i < s->n_visits; i++) {
+      if (!(s->visits[i] > s->visits[i - 1])) {
+        join_index(f, "visits", i);
+        return fail(L, seq_at(L, n, i), f, "expected ascending days, got %g after %g",
+                    s->visits[i], s->visits[i - 1]);
+      }
+    }
+    return REMIT_OK;
+  }
+  if (n->type != YAML_MAPPING_NODE) {
+    return fail(L, n, "visits", "expected a list of days or a mapping {from, every, until}, got %s",
+                got(n, g, sizeof g));
+  }
+  if ((st = check_map(L, n, "visits", keys)) != REMIT_OK) {
+    return st;
+  }
+  double from = 0.0, every = 0.0, until = follow;
+  yaml_node_t *x;
+  if ((x = map_get(L, n, "from")) &&
+      (st = get_num(L, x, "visits.from", REMIT_SCENARIO_DAY_MIN, follow, 0, &from)) != REMIT_OK) {
+    return st;
+  }
+  if (!(x = map_get(L, n, "every"))) {
+    return missing(L, n, "visits", "every", "days between visits");
+  }
+  if ((st = get_num(L, x, "visits.every", 0.0, REMIT_SCENARIO_DAY_MAX, 1, &every)) != REMIT_OK) {
+    return st;
+  }
+  if ((x = map_get(L, n, "until")) &&
+      (st = get_num(L, x, "visits.until", from, follow, 0, &until)) != REMIT_OK) {
+    return st;
+  }
+  return grid_visits(L, n, from, every, until, 0);
+}
+
+static remit_status parse_endpoints(loader *L, const yaml_node_t *n) {
+  static const char *const keys[] = {"name", "kind", "day", "threshold", "primary", NULL};
+  remit_scenario *s = L->s;
+  double follow = s->design.followup_days;
+  char f[FIELD_LEN], f2[FIELD_LEN], allowed[400];
+  remit_status st;
+  if (!n) {
+    return missing(L, L->root, "", "endpoints", "a list of endpoints {kind, day}");
+  }
+  if ((st = check_seq(L, n, "endpoints", 1, 1000, "endpoints")) != REMIT_OK) {
+    return st;
+  }
+  int len = seq_len(n);
+  s->endpoints = remit__calloc(L->ctx, (size_t)len, sizeof(*s->endpoints));
+  if (!s->endpoints) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (int i = 0; i < len; i++) {
+    yaml_node_t *e = seq_at(L, n, i), *x;
+    remit_endpoint *ep = &s->endpoints[i];
+    join_index(f, "endpoints", i);
+    if ((st = check_map(L, e, f, keys)) != REMIT_OK) {
+      return st;
+    }
+    const char *kind = NULL, *name = NULL;
+    if (!(x = map_get(L, e, "kind"))) {
+      return missing(L, e, f, "kind", "an endpoint kind, e.g. sri4");
+    }
+    join(f2, f, "kind");
+    if ((st = get_str(L, x, f2, "an endpoint kind", &kind)) != REMIT_OK) {
+      return st;
+    }
+    int k = remit_endpoint_kind_index(kind);
+    if (k < 0) {
+      key_list(allowed, sizeof allowed, ep_names);
+      return fail(L, x, f2, "unknown endpoint kind '%s' (expected one of: %s)", kind, allowed);
+    }
+    ep->kind = (remit_endpoint_kind)k;
+    name = kind;
+    if ((x = map_get(L, e, "name"))) {
+      join(f2, f, "name");
+      if ((st = get_str(L, x, f2, "the endpoint's label", &name)) != REMIT_OK) {
+        return st;
+      }
+    }
+    for (int j = 0; j < i; j++) {
+      if (strcmp(s->endpoints[j].name, name) == 0) {
+        join(f2, f, "name");
+        return fail(L, x ? x : e, f2,
+                    "expected a unique endpoint name, '%s' is taken (give this one a name)", name);
+      }
+    }
+    if (!(ep->name = sdup(L, name))) {
+      return REMIT_ERR_NOMEM;
+    }
+    s->n_endpoints = i + 1;
+    if (!(x = map_get(L, e, "day"))) {
+      return missing(L, e, f, "day", "the assessment day (or window end)");
+    }
+    join(f2, f, "day");
+    if ((st = get_num(L, x, f2, 0.0, follow, 0, &ep->day)) != REMIT_OK) {
+      if (is_plain_scalar(x)) {
+        double v = strtod(scalar(x), NULL);
+        if (v > follow && v <= REMIT_SCENARIO_DAY_MAX) {
+          return fail(L, x, f2, "expected a day within follow-up (design.followup_days = %g), got %g",
+                      follow, v);
+        }
+      }
+      return st;
+    }
+    ep->threshold = ep_default_threshold(ep->kind);
+    if ((x = map_get(L, e, "threshold"))) {
+      join(f2, f, "threshold");
+      if (ep_threshold_is_grade(ep->kind)) {
+        int gr = 0;
+        if ((st = get_int(L, x, f2, 1, 5, &gr)) != REMIT_OK) {
+          return st;
+        }
+        ep->threshold = gr;
+      } else if ((st = get_num(L, x, f2, 0.0, 1e6, 0, &ep->threshold)) != REMIT_OK) {
+        return st;
+      }
+    }
+    if ((x = map_get(L, e, "primary"))) {
+      join(f2, f, "primary");
+      if ((st = get_bool(L, x, f2, &ep->primary)) != REMIT_OK) {
+        return st;
+      }
+    }
+  }
+  return REMIT_OK;
+}
+
+static remit_status parse_noise(loader *L, const yaml_node_t *n) {
+  static const char *const keys[] = {"anti_dsdna_cv", "c3_cv",     "proteinuria_cv",
+                                     "b_cells_cv",    "car_t_cv", "igg_cv", NULL};
+  remit_noise *z = &L->s->noise;
+  double *dst[] = {&z->anti_dsdna_cv, &z->c3_cv,    &z->proteinuria_cv,
+                   &z->b_cells_cv,    &z->car_t_cv, &z->igg_cv};
+  char f[FIELD_LEN];
+  remit_status st;
+  if (!n) {
+    return REMIT_OK;
+  }
+  if ((st = check_map(L, n, "noise", keys)) != REMIT_OK) {
+    return st;
+  }
+  for (int i = 0; keys[i]; i++) {
+    yaml_node_t *x = map_get(L, n, keys[i]);
+    join(f, "noise", keys[i]);
+    if (x && (st = get_num(L, x, f, 0.0, 5.0, 0, dst[i])) != REMIT_OK) {
+      return st;
+    }
+  }
+  return REMIT_OK;
+}
+
+static remit_status parse_parameters(loader *L, const yaml_node_t *n) {
+  remit_scenario *s = L->s;
+  char f[FIELD_LEN], g[64];
+  remit_status st;
+  if (n->type != YAML_MAPPING_NODE) {
+    return fail(L, n, "parameters", "expected a mapping {parameter: value}, got %s",
+                got(n, g, sizeof g));
+  }
+  int len = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+  s->param_overrides = remit__calloc(L->ctx, (size_t)len + 1, sizeof(*s->param_overrides));
+  if (!s->param_overrides) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (int i = 0; i < len; i++) {
+    yaml_node_pair_t *pr = &n->data.mapping.pairs.start[i];
+    yaml_node_t *k = node_at(L, pr->key);
+    const char *name = NULL;
+    if ((st = get_str(L, k, "parameters", "a parameter name", &name)) != REMIT_OK) {
+      return st;
+    }
+    join(f, "parameters", name);
+    for (int j = 0; j < i; j++) {
+      if (strcmp(s->param_overrides[j].param, name) == 0) {
+        return fail(L, k, f, "duplicate key");
+      }
+    }
+    double lo = -INFINITY, hi = INFINITY;
+    if (spec_has_params(L)) {
+      int p = remit_spec_param_index(L->spec, name);
+      if (p < 0) {
+        return fail(L, k, f, "unknown parameter of model %s (see `remit params`)", L->spec->name);
+      }
+      lo = L->spec->params[p].lower;
+      hi = L->spec->params[p].upper;
+    }
+    if ((st = get_num(L, node_at(L, pr->value), f, lo, hi, 0, &s->param_overrides[i].value)) !=
+        REMIT_OK) {
+      return st;
+    }
+    if (!(s->param_overrides[i].param = sdup(L, name))) {
+      return REMIT_ERR_NOMEM;
+    }
+    s->n_param_overrides = i + 1;
+  }
+  return REMIT_OK;
+}
+
+/* A relative parameter_set path is taken relative to the scenario's folder. */
+static char *resolve_path(loader *L, const char *rel) {
+  const char *slash = strrchr(L->path, '/');
+  if (rel[0] == '/' || !slash) {
+    return sdup(L, rel);
+  }
+  size_t dl = (size_t)(slash - L->path) + 1, rl = strlen(rel);
+  char *p = remit__malloc(L->ctx, dl + rl + 1);
+  if (p) {
+    memcpy(p, L->path, dl);
+    memcpy(p + dl, rel, rl + 1);
+  }
+  return p;
+}
+
+/* The scenario's name when the file gives none: its file name without the
+ * folder and the .yaml/.yml extension. */
+static char *default_name(loader *L) {
+  const char *b = strrchr(L->path, '/');
+  b = b ? b + 1 : L->path;
+  size_t n = strlen(b);
+  if (n > 5 && strcmp(b + n - 5, ".yaml") == 0) {
+    n -= 5;
+  } else if (n > 4 && strcmp(b + n - 4, ".yml") == 0) {
+    n -= 4;
+  }
+  char *p = remit__malloc(L->ctx, n + 1);
+  if (p) {
+    memcpy(p, b, n);
+    p[n] = '\0';
+  }
+  return p;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The whole file                                                            */
+/* ------------------------------------------------------------------------ */
+
+static remit_status parse_root(loader *L, yaml_node_t *root) {
+  static const char *const keys[] = {"name",   "model",         "seed",       "replicates",
+                                     "population", "arms",      "standard_care", "design",
+                                     "visits", "endpoints",     "noise",      "output",
+                                     "parameter_set", "parameters", NULL};
+  remit_scenario *s = L->s;
+  remit_status st;
+  const char *t = NULL;
+  yaml_node_t *x;
+  L->root = root;
+  if ((st = check_map(L, root, "", keys)) != REMIT_OK) {
+    return st;
+  }
+  if ((x = map_get(L, root, "name"))) {
+    if ((st = get_str(L, x, "name", "the scenario's name", &t)) != REMIT_OK) {
+      return st;
+    }
+    s->name = sdup(L, t);
+  } else {
+    s->name = default_name(L);
+  }
+  if (!s->name) {
+    return REMIT_ERR_NOMEM;
+  }
+  t = "sle";
+  if ((x = map_get(L, root, "model")) &&
+      (st = get_str(L, x, "model", "sle or reference", &t)) != REMIT_OK) {
+    return st;
+  }
+  if (strcmp(t, "sle") == 0) {
+    L->spec = remit_spec_sle();
+  } else if (strcmp(t, "reference") == 0) {
+    L->spec = remit_spec_reference();
+  } else {
+    char g[64];
+    return fail(L, x, "model", "expected sle or reference, got %s", got(x, g, sizeof g));
+  }
+  if (!(s->model = sdup(L, t))) {
+    return REMIT_ERR_NOMEM;
+  }
+  if ((x = map_get(L, root, "seed")) && (st = get_u64(L, x, "seed", &s->seed)) != REMIT_OK) {
+    return st;
+  }
+  if ((x = map_get(L, root, "replicates")) &&
+      (st = get_int(L, x, "replicates", 1, REMIT_SCENARIO_MAX_REPLICATES, &s->replicates)) !=
+          REMIT_OK) {
+    return st;
+  }
+  if ((st = parse_population(L, map_get(L, root, "population"))) != REMIT_OK) {
+    return st;
+  }
+  L->design_node = map_get(L, root, "design");
+  if ((st = parse_design(L, L->design_node)) != REMIT_OK) {
+    return st;
+  }
+  if ((x = map_get(L, root, "standard_care")) &&
+      (st = parse_regimen(L, x, "standard_care", &L->soc, &L->n_soc)) != REMIT_OK) {
+    return st;
+  }
+  L->arms_node = map_get(L, root, "arms");
+  if ((st = parse_arms(L, L->arms_node)) != REMIT_OK) {
+    return st;
+  }
+  if ((st = check_design(L, L->kind_node != NULL)) != REMIT_OK) {
+    return st;
+  }
+  if ((st = parse_visits(L, map_get(L, root, "visits"))) != REMIT_OK) {
+    return st;
+  }
+  if ((st = parse_endpoints(L, map_get(L, root, "endpoints"))) != REMIT_OK) {
+    return st;
+  }
+  if ((st = parse_noise(L, map_get(L, root, "noise"))) != REMIT_OK) {
+    return st;
+  }
+  if ((x = map_get(L, root, "output"))) {
+    static const char *const okeys[] = {"sample_trajectories", NULL};
+    yaml_node_t *y;
+    if ((st = check_map(L, x, "output", okeys)) != REMIT_OK) {
+      return st;
+    }
+    if ((y = map_get(L, x, "sample_trajectories")) &&
+        (st = get_int(L, y, "output.sample_trajectories", 0, REMIT_SCENARIO_MAX_LIST,
+                      &s->sample_trajectories)) != REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = map_get(L, root, "parameter_set"))) {
+    if ((st = get_str(L, x, "parameter_set", "a file path", &t)) != REMIT_OK) {
+      return st;
+    }
+    if (!(s->parameter_set = resolve_path(L, t))) {
+      return REMIT_ERR_NOMEM;
+    }
+  }
+  if ((x = map_get(L, root, "parameters")) && (st = parse_parameters(L, x)) != REMIT_OK) {
+    return st;
+  }
+  return REMIT_OK;
+}
+
+static void set_defaults(remit_scenario *s) {
+  remit_population *p = &s->population;
+  for (int c = 0; c < REMIT_N_COVARIATES; c++) {
+    set_fixed(&p->covariates[c], covs[c].def);
+    for (int j = 0; j < REMIT_N_COVARIATES; j++) {
+      p->correlation[c][j] = c == j ? 1.0 : 0.0;
+    }
+  }
+  p->use_table_iiv = 1;
+  s->design.kind = REMIT_DESIGN_SINGLE_ARM;
+  s->design.cohort_size = 3;
+  s->design.dlt_crs_grade = 3;
+  s->design.dlt_window_days = 28;
+  s->design.followup_days = 365.0;
+  s->replicates = 1;
+  s->seed = 1;
+}
+
+/* Reads the whole file into a NUL-terminated buffer from the context. */
+static remit_status read_file(remit_context *ctx, const char *path, char **text, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    return REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: cannot open scenario: %s", path, strerror(errno));
+  }
+  size_t cap = 4096, n = 0;
+  char *buf = remit__malloc(ctx, cap);
+  remit_status st = buf ? REMIT_OK : REMIT_ERR_NOMEM;
+  while (st == REMIT_OK) {
+    if (n + 1 >= cap) {
+      if (cap >= (size_t)REMIT_SCENARIO_MAX_FILE_BYTES) {
+        st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: scenario larger than %ld bytes", path,
+                         REMIT_SCENARIO_MAX_FILE_BYTES);
+        break;
+      }
+      char *nb = remit__malloc(ctx, cap * 2);
+      if (!nb) {
+        st = REMIT_ERR_NOMEM;
+        break;
+      }
+      memcpy(nb, buf, n);
+      remit__free(ctx, buf);
+      buf = nb;
+      cap *= 2;
+    }
+    size_t got_n = fread(buf + n, 1, cap - 1 - n, fp);
+    n += got_n;
+    if (got_n == 0) {
+      if (ferror(fp)) {
+        st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: cannot read scenario: %s", path,
+                         strerror(errno));
+      }
+      break;
+    }
+  }
+  fclose(fp);
+  if (st != REMIT_OK) {
+    remit__free(ctx, buf);
+    return st;
+  }
+  buf[n] = '\0';
+  *text = buf;
+  *len = n;
+  return REMIT_OK;
+}
+
+static remit_status yaml_failure(loader *L, const yaml_parser_t *p) {
+  if (p->error == YAML_MEMORY_ERROR) {
+    return REMIT_ERROR(L->ctx, REMIT_ERR_NOMEM, "%s: out of memory parsing YAML", L->path);
+  }
+  return REMIT_ERROR(L->ctx, REMIT_ERR_ARG, "%s:%lu: YAML syntax: %s%s%s", L->path,
+                     (unsigned long)p->problem_mark.line + 1,
+                     p->problem ? p->problem : "malformed YAML", p->context ? " " : "",
+                     p->context ? p->context : "");
+}
+
+remit_status remit_scenario_load(remit_context *ctx, const char *path, remit_scenario **out) {
+  if (!ctx) {
+    return REMIT_ERR_ARG;
+  }
+  if (!path || !out) {
+    return REMIT_ERROR(ctx, REMIT_ERR_ARG, "remit_scenario_load: path and out must not be NULL");
+  }
+  *out = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  remit_status st = read_file(ctx, path, &text, &len);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  remit__scenario *w = remit__calloc(ctx, 1, sizeof(*w));
+  if (!w) {
+    remit__free(ctx, text);
+    return REMIT_ERR_NOMEM;
+  }
+  w->ctx = ctx;
+  remit_scenario *s = &w->pub;
+  s->text = text;
+  set_defaults(s);
+  loader L;
+  memset(&L, 0, sizeof(L));
+  L.ctx = ctx;
+  L.path = path;
+  L.s = s;
+  if (!(s->path = sdup(&L, path))) {
+    remit_scenario_destroy(&s);
+    return REMIT_ERR_NOMEM;
+  }
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  int have_doc = 0;
+  if (!yaml_parser_initialize(&parser)) {
+    remit_scenario_destroy(&s);
+    return REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "%s: out of memory starting the YAML parser", path);
+  }
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+  if (!yaml_parser_load(&parser, &doc)) {
+    st = yaml_failure(&L, &parser);
+    goto done;
+  }
+  have_doc = 1;
+  L.doc = &doc;
+  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  if (!root) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_ARG,
+                     "%s:1: (top level): expected a mapping of scenario keys, got an empty file",
+                     path);
+    goto done;
+  }
+  {
+    yaml_document_t doc2;
+    if (!yaml_parser_load(&parser, &doc2)) {
+      st = yaml_failure(&L, &parser);
+      goto done;
+    }
+    yaml_node_t *r2 = yaml_document_get_root_node(&doc2);
+    unsigned long line2 = r2 ? (unsigned long)doc2.start_mark.line + 1 : 0;
+    yaml_document_delete(&doc2);
+    if (r2) {
+      st = REMIT_ERROR(ctx, REMIT_ERR_ARG,
+                       "%s:%lu: (top level): expected one YAML document, found a second", path,
+                       line2);
+      goto done;
+    }
+  }
+  st = parse_root(&L, root);
+done:
+  if (have_doc) {
+    yaml_document_delete(&doc);
+  }
+  yaml_parser_delete(&parser);
+  free_items(ctx, L.soc, L.n_soc);
+  remit__free(ctx, L.arm_nodes);
+  if (st != REMIT_OK) {
+    remit_scenario_destroy(&s);
+    return st;
+  }
+  *out = s;
+  return REMIT_OK;
+}
+
+void remit_scenario_destroy(remit_scenario **sp) {
+  if (!sp || !*sp) {
+    return;
+  }
+  /* The public struct is the wrapper's first member (scenario_impl.h). */
+  remit__scenario *w = (remit__scenario *)*sp;
+  remit_context *ctx = w->ctx;
+  remit_scenario *s = &w->pub;
+  remit_population *p = &s->population;
+  for (int c = 0; c < REMIT_N_COVARIATES; c++) {
+    free_dist(ctx, &p->covariates[c]);
+  }
+  remit__free(ctx, p->eligibility);
+  for (int i = 0; p->iiv && i < p->n_iiv; i++) {
+    remit__free(ctx, p->iiv[i].param);
+  }
+  remit__free(ctx, p->iiv);
+  for (int i = 0; i < p->n_iiv_corr; i++) {
+    remit__free(ctx, p->iiv_corr_a[i]);
+    remit__free(ctx, p->iiv_corr_b[i]);
+  }
+  remit__free(ctx, p->iiv_corr_a);
+  remit__free(ctx, p->iiv_corr_b);
+  remit__free(ctx, p->iiv_corr);
+  for (int i = 0; s->arms && i < s->n_arms; i++) {
+    remit__free(ctx, s->arms[i].name);
+    free_items(ctx, s->arms[i].regimen, s->arms[i].n_regimen);
+    remit__free(ctx, s->arms[i].dose_levels);
+  }
+  remit__free(ctx, s->arms);
+  remit__free(ctx, s->design.strata);
+  for (int i = 0; s->design.centres && i < s->design.n_centres; i++) {
+    remit__free(ctx, s->design.centres[i].name);
+  }
+  remit__free(ctx, s->design.centres);
+  remit__free(ctx, s->visits);
+  for (int i = 0; s->endpoints && i < s->n_endpoints; i++) {
+    remit__free(ctx, s->endpoints[i].name);
+  }
+  remit__free(ctx, s->endpoints);
+  for (int i = 0; s->param_overrides && i < s->n_param_overrides; i++) {
+    remit__free(ctx, s->param_overrides[i].param);
+  }
+  remit__free(ctx, s->param_overrides);
+  remit__free(ctx, s->parameter_set);
+  remit__free(ctx, s->name);
+  remit__free(ctx, s->model);
+  remit__free(ctx, s->path);
+  remit__free(ctx, s->text);
+  remit__free(ctx, w);
+  *sp = NULL;
 }

@@ -224,10 +224,7 @@ static remit_status setup(trial *T) {
       first = fmin(first, sc->arms[a].regimen[k].day - 2.0);
     }
   }
-  for (int v = 0; v < sc->n_visits; v++) {
-    last = fmax(last, 0.0);
-  }
-  if (!(last > 0.0)) {
+  if (!(last > 0.0)) { /* follow-up defaults to the last visit */
     last = sc->n_visits ? sc->visits[sc->n_visits - 1] : 365.0;
   }
   T->t0 = floor(first);
@@ -1122,7 +1119,6 @@ static remit_status summarise(trial *T, remit__store *store) {
       }
     }
   }
-  sum_reserve(T, &b, 0);
   remit__free(T->ctx, b.value);
   remit__free(T->ctx, b.time);
   remit__free(T->ctx, b.ws);

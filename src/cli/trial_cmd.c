@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * trial_cmd.c: `remit trial SCENARIO.yaml -o RUN.db` and `remit export RUN TABLE`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void trial_help(FILE *f) {
+  fprintf(f,
+          "usage: remit trial SCENARIO.yaml -o RUN.db [--resume] [--overwrite]\n"
+          "                   [--threads N] [--quiet]\n"
+          "\n"
+          "Runs the in silico trial a scenario describes (docs/scenarios.md; examples in\n"
+          "scenarios/) and writes one SQLite store with the scenario, the parameter set,\n"
+          "patients, visits, events, outcomes and endpoint summaries; prints the summary.\n"
+          "The store is written as RUN.db.partial and renamed when complete; after an\n"
+          "interruption, the same command with --resume continues it to the same result.\n"
+          "  --threads N   worker threads (default: all cores); results do not depend on N\n"
+          "  --overwrite   replace an existing RUN.db\n");
+}
+
+static void export_help(FILE *f) {
+  fprintf(f,
+          "usage: remit export RUN.db TABLE [-o FILE.csv] [--incomplete]\n"
+          "\n"
+          "Writes one table of a run store as CSV (to stdout, or FILE.csv).  Tables: run,\n"
+          "parameters, patients, patient_params, visits, events, outcomes, summaries,\n"
+          "trajectories, chunks.  --incomplete also exports an interrupted run.\n");
+}
+
+static void progress(long done, long total, void *user) {
+  (void)user;
+  fprintf(stderr, "\rremit trial: %ld / %ld patients", done, total);
+  if (done >= total) {
+    fputc('\n', stderr);
+  }
+  fflush(stderr);
+}
+
+int cmd_trial(int argc, char **argv) {
+  const char *scenario = NULL, *out = NULL;
+  remit_trial_options opt = {0};
+  int quiet = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      trial_help(stdout);
+      return CLI_OK;
+    } else if (strcmp(a, "--resume") == 0) {
+      opt.resume = 1;
+    } else if (strcmp(a, "--overwrite") == 0) {
+      opt.overwrite = 1;
+    } else if (strcmp(a, "--quiet") == 0) {
+      quiet = 1;
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+      if (i + 1 >= argc) {
+        return cli_usage_error("trial", "%s needs a value", a);
+      }
+      out = argv[++i];
+    } else if (strcmp(a, "--threads") == 0) {
+      if (i + 1 >= argc) {
+        return cli_usage_error("trial", "%s needs a value", a);
+      }
+      if (cli_parse_int("trial", a, argv[++i], &opt.threads) != 0) {
+        return CLI_USAGE;
+      }
+      if (opt.threads < 1 || opt.threads > 1024) {
+        return cli_usage_error("trial", "--threads: %d is not between 1 and 1024", opt.threads);
+      }
+    } else if (a[0] == '-') {
+      return cli_usage_error("trial", "unknown option '%s' (try remit trial --help)", a);
+    } else if (!scenario) {
+      scenario = a;
+    } else {
+      return cli_usage_error("trial", "one scenario file at a time ('%s' is extra)", a);
+    }
+  }
+  if (!scenario || !out) {
+    return cli_usage_error("trial", "need SCENARIO.yaml and -o RUN.db (try remit trial --help)");
+  }
+  if (opt.resume && opt.overwrite) {
+    return cli_usage_error("trial", "--resume and --overwrite exclude each other");
+  }
+  opt.output = out;
+  opt.progress = quiet ? NULL : progress;
+  remit_context *ctx = NULL;
+  if (remit_context_create(NULL, &ctx) != REMIT_OK) {
+    fprintf(stderr, "remit trial: out of memory\n");
+    return CLI_FAIL;
+  }
+  remit_scenario *sc = NULL;
+  remit_status st = remit_scenario_load(ctx, scenario, &sc);
+  int rc = CLI_OK;
+  if (st != REMIT_OK) {
+    fprintf(stderr, "remit trial: %s\n", remit_context_errmsg(ctx));
+    rc = CLI_USAGE;
+  } else {
+    st = remit_trial_run(ctx, sc, &opt);
+    if (st != REMIT_OK) {
+      fprintf(stderr, "%sremit trial: %s\n", quiet ? "" : "\n", remit_context_errmsg(ctx));
+      rc = (st == REMIT_ERR_ARG || st == REMIT_ERR_RANGE || st == REMIT_ERR_NOT_FOUND) ? CLI_USAGE
+                                                                                       : CLI_FAIL;
+    } else if (!quiet) {
+      if (remit_trial_print_summary(ctx, out, stdout) != REMIT_OK) {
+        fprintf(stderr, "remit trial: %s\n", remit_context_errmsg(ctx));
+        rc = CLI_FAIL;
+      }
+    }
+  }
+  remit_scenario_destroy(&sc);
+  remit_context_destroy(&ctx);
+  return rc;
+}
+
+int cmd_export(int argc, char **argv) {
+  const char *db = NULL, *table = NULL, *out = NULL;
+  unsigned flags = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      export_help(stdout);
+      return CLI_OK;
+    } else if (strcmp(a, "--incomplete") == 0) {
+      flags |= REMIT_EXPORT_ALLOW_INCOMPLETE;
+    } else if (strcmp(a, "-o") == 0) {
+      if (i + 1 >= argc) {
+        return cli_usage_error("export", "-o needs a value");
+      }
+      out = argv[++i];
+    } else if (a[0] == '-') {
+      return cli_usage_error("export", "unknown option '%s' (try remit export --help)", a);
+    } else if (!db) {
+      db = a;
+    } else if (!table) {
+      table = a;
+    } else {
+      return cli_usage_error("export", "unexpected argument '%s'", a);
+    }
+  }
+  if (!db || !table) {
+    return cli_usage_error("export", "need RUN.db and TABLE (try remit export --help)");
+  }
+  FILE *f = stdout;
+  char *tmp = NULL;
+  if (out) {
+    size_t len = strlen(out) + 16;
+    tmp = malloc(len);
+    if (!tmp) {
+      return CLI_FAIL;
+    }
+    snprintf(tmp, len, "%s.partial", out);
+    f = fopen(tmp, "w");
+    if (!f) {
+      fprintf(stderr, "remit export: cannot write '%s'\n", out);
+      free(tmp);
+      return CLI_FAIL;
+    }
+  }
+  remit_context *ctx = NULL;
+  remit_context_create(NULL, &ctx);
+  remit_status st = ctx ? remit_store_export(ctx, db, table, flags, f) : REMIT_ERR_NOMEM;
+  int rc = CLI_OK;
+  if (st != REMIT_OK) {
+    fprintf(stderr, "remit export: %s\n", ctx ? remit_context_errmsg(ctx) : "out of memory");
+    rc = st == REMIT_ERR_IO ? CLI_FAIL : CLI_USAGE;
+  }
+  if (out) {
+    int bad = fclose(f) != 0;
+    if (rc == CLI_OK && (bad || rename(tmp, out) != 0)) {
+      fprintf(stderr, "remit export: cannot write '%s'\n", out);
+      rc = CLI_FAIL;
+    }
+    if (rc != CLI_OK) {
+      remove(tmp);
+    }
+    free(tmp);
+  }
+  remit_context_destroy(&ctx);
+  return rc;
+}
