@@ -240,8 +240,10 @@ typedef struct remit_trial_options {
   int overwrite;        /* 1: replace an existing RUN.db */
   int threads;          /* worker threads; 0 = OpenMP's default */
   int chunk_size;       /* patients per committed chunk; 0 = 256 */
-  /* Called after each chunk (from the calling thread): patients done of total. */
-  void (*progress)(long done, long total, void *user);
+  /* Called after each chunk (from the calling thread): patients done of
+   * total.  Returning non-zero stops the run cleanly after that chunk: the
+   * partial store stays for --resume and the run returns REMIT_ERR_STATE. */
+  int (*progress)(long done, long total, void *user);
   void *progress_user;
 } remit_trial_options;
 

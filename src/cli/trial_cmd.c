@@ -2,8 +2,12 @@
  *
  * trial_cmd.c: `remit trial SCENARIO.yaml -o RUN.db` and `remit export RUN TABLE`.
  */
+#define _POSIX_C_SOURCE 200809L
+
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -30,13 +34,24 @@ static void export_help(FILE *f) {
           "trajectories, chunks.  --incomplete also exports an interrupted run.\n");
 }
 
-static void progress(long done, long total, void *user) {
-  (void)user;
-  fprintf(stderr, "\rremit trial: %ld / %ld patients", done, total);
-  if (done >= total) {
-    fputc('\n', stderr);
+/* Ctrl-C asks the run to stop after the current chunk, so the partial store
+ * is consistent and --resume continues it. */
+static volatile sig_atomic_t interrupted = 0;
+static void on_sigint(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+static int progress(long done, long total, void *user) {
+  int show = *(int *)user;
+  if (show) {
+    fprintf(stderr, "\rremit trial: %ld / %ld patients", done, total);
+    if (done >= total || interrupted) {
+      fputc('\n', stderr);
+    }
+    fflush(stderr);
   }
-  fflush(stderr);
+  return interrupted;
 }
 
 int cmd_trial(int argc, char **argv) {
@@ -84,7 +99,11 @@ int cmd_trial(int argc, char **argv) {
     return cli_usage_error("trial", "--resume and --overwrite exclude each other");
   }
   opt.output = out;
-  opt.progress = quiet ? NULL : progress;
+  int show = !quiet && isatty(fileno(stderr));
+  opt.progress = progress;
+  opt.progress_user = &show;
+  signal(SIGINT, on_sigint);
+  signal(SIGTERM, on_sigint);
   remit_context *ctx = NULL;
   if (remit_context_create(NULL, &ctx) != REMIT_OK) {
     fprintf(stderr, "remit trial: out of memory\n");
@@ -99,7 +118,7 @@ int cmd_trial(int argc, char **argv) {
   } else {
     st = remit_trial_run(ctx, sc, &opt);
     if (st != REMIT_OK) {
-      fprintf(stderr, "%sremit trial: %s\n", quiet ? "" : "\n", remit_context_errmsg(ctx));
+      fprintf(stderr, "remit trial: %s\n", remit_context_errmsg(ctx));
       rc = (st == REMIT_ERR_ARG || st == REMIT_ERR_RANGE || st == REMIT_ERR_NOT_FOUND) ? CLI_USAGE
                                                                                        : CLI_FAIL;
     } else if (!quiet) {

@@ -195,7 +195,10 @@ static const char *got(const yaml_node_t *n, char *buf, size_t len) {
   } else if (n->data.scalar.length == 0) {
     snprintf(buf, len, "an empty value");
   } else {
-    snprintf(buf, len, "'%.40s%s'", scalar(n), n->data.scalar.length > 40 ? "..." : "");
+    int quoted = n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                 n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    snprintf(buf, len, "%s'%.40s%s'", quoted ? "the quoted text " : "", scalar(n),
+             n->data.scalar.length > 40 ? "..." : "");
   }
   return buf;
 }
@@ -229,21 +232,22 @@ static int is_nonfinite_word(const char *t) {
          strcasecmp(t, "infinity") == 0;
 }
 
-static void range_text(char *b, size_t n, double lo, double hi, int lo_open) {
+static void range_text(char *b, size_t n, const char *noun, double lo, double hi, int lo_open) {
   if (isinf(lo) && isinf(hi)) {
-    snprintf(b, n, "a finite number");
+    snprintf(b, n, "%s (finite)", noun);
   } else if (isinf(hi)) {
-    snprintf(b, n, "a number %s %g", lo_open ? ">" : ">=", lo);
+    snprintf(b, n, "%s %s %g", noun, lo_open ? ">" : ">=", lo);
   } else {
-    snprintf(b, n, "a number in %c%g, %g]", lo_open ? '(' : '[', lo, hi);
+    snprintf(b, n, "%s in %c%g, %g]", noun, lo_open ? '(' : '[', lo, hi);
   }
 }
 
-/* A plain scalar number in [lo, hi] (or (lo, hi] when lo_open). */
-static remit_status get_num(loader *L, const yaml_node_t *n, const char *field, double lo,
-                            double hi, int lo_open, double *out) {
+/* A plain scalar number in [lo, hi] (or (lo, hi] when lo_open); `noun` says
+ * what kind of number in messages ("a number", "a whole number", "a day"). */
+static remit_status get_num_as(loader *L, const yaml_node_t *n, const char *field,
+                               const char *noun, double lo, double hi, int lo_open, double *out) {
   char g[64], want[96];
-  range_text(want, sizeof want, lo, hi, lo_open);
+  range_text(want, sizeof want, noun, lo, hi, lo_open);
   if (!is_plain_scalar(n) || n->data.scalar.length == 0) {
     return fail(L, n, field, "expected %s, got %s", want, got(n, g, sizeof g));
   }
@@ -268,10 +272,20 @@ static remit_status get_num(loader *L, const yaml_node_t *n, const char *field, 
   return REMIT_OK;
 }
 
+static remit_status get_num(loader *L, const yaml_node_t *n, const char *field, double lo,
+                            double hi, int lo_open, double *out) {
+  return get_num_as(L, n, field, "a number", lo, hi, lo_open, out);
+}
+
+static remit_status get_day(loader *L, const yaml_node_t *n, const char *field, double lo,
+                            double hi, double *out) {
+  return get_num_as(L, n, field, "a day", lo, hi, 0, out);
+}
+
 static remit_status get_int(loader *L, const yaml_node_t *n, const char *field, double lo,
                             double hi, int *out) {
   double x = 0.0;
-  remit_status st = get_num(L, n, field, lo, hi, 0, &x);
+  remit_status st = get_num_as(L, n, field, "a whole number", lo, hi, 0, &x);
   if (st != REMIT_OK) {
     return st;
   }
@@ -1304,7 +1318,7 @@ static remit_status parse_item(loader *L, const yaml_node_t *n, const char *fiel
     return missing(L, n, field, "day", "the day of the (first) dose");
   }
   join(f, field, "day");
-  if ((st = get_num(L, x, f, REMIT_SCENARIO_DAY_MIN, follow, 0, &it->day)) != REMIT_OK) {
+  if ((st = get_day(L, x, f, REMIT_SCENARIO_DAY_MIN, follow, &it->day)) != REMIT_OK) {
     return st;
   }
   if (!(x = map_get(L, n, "amount"))) {
@@ -1454,7 +1468,21 @@ static remit_status parse_arm(loader *L, const yaml_node_t *n, const char *field
     if (n_own == 0) {
       return fail(L, x, f, "expected no dose levels on an arm without its own regimen");
     }
-    int k = spec_has_inputs(L) ? remit_spec_input_index(L->spec, arm->regimen[0].input) : -1;
+    /* The levels replace the amount of the arm's first cell-product dose,
+     * which is the dose the trial engine escalates. */
+    int prod = -1;
+    for (int i = 0; i < n_own && prod < 0; i++) {
+      const char *in = arm->regimen[i].input;
+      if (strcmp(in, "cart19") == 0 || strcmp(in, "cart_bcma19") == 0 || strcmp(in, "msc") == 0) {
+        prod = i;
+      }
+    }
+    if (prod < 0) {
+      return fail(L, x, f,
+                  "expected dose levels only on an arm whose regimen has a cell product "
+                  "(cart19, cart_bcma19 or msc) to escalate");
+    }
+    int k = spec_has_inputs(L) ? remit_spec_input_index(L->spec, arm->regimen[prod].input) : -1;
     double hi = k >= 0 ? L->spec->inputs[k].max_amount : 1e15;
     if ((st = get_num_list(L, x, f, 1, 0.0, hi, 1, &arm->dose_levels, &arm->n_dose_levels)) !=
         REMIT_OK) {
@@ -1479,7 +1507,7 @@ static remit_status parse_arms(loader *L, const yaml_node_t *n) {
   if (!n) {
     return missing(L, L->root, "", "arms", "a list of arms, each with a name and a regimen");
   }
-  if ((st = check_seq(L, n, "arms", 1, 100, "arms")) != REMIT_OK) {
+  if ((st = check_seq(L, n, "arms", 1, REMIT_SCENARIO_MAX_ARMS, "arms")) != REMIT_OK) {
     return st;
   }
   int len = seq_len(n);
@@ -1621,7 +1649,8 @@ static remit_status parse_design(loader *L, const yaml_node_t *n) {
   }
   if ((x = map_get(L, n, "centres"))) {
     static const char *const ckeys[] = {"name", "weight", NULL};
-    if ((st = check_seq(L, x, "design.centres", 1, 1000, "centres")) != REMIT_OK) {
+    if ((st = check_seq(L, x, "design.centres", 1, REMIT_SCENARIO_MAX_CENTRES, "centres")) !=
+        REMIT_OK) {
       return st;
     }
     int len = seq_len(x);
@@ -1791,7 +1820,7 @@ static remit_status parse_visits(loader *L, const yaml_node_t *n) {
   double from = 0.0, every = 0.0, until = follow;
   yaml_node_t *x;
   if ((x = map_get(L, n, "from")) &&
-      (st = get_num(L, x, "visits.from", REMIT_SCENARIO_DAY_MIN, follow, 0, &from)) != REMIT_OK) {
+      (st = get_day(L, x, "visits.from", REMIT_SCENARIO_DAY_MIN, follow, &from)) != REMIT_OK) {
     return st;
   }
   if (!(x = map_get(L, n, "every"))) {
@@ -1801,7 +1830,7 @@ static remit_status parse_visits(loader *L, const yaml_node_t *n) {
     return st;
   }
   if ((x = map_get(L, n, "until")) &&
-      (st = get_num(L, x, "visits.until", from, follow, 0, &until)) != REMIT_OK) {
+      (st = get_day(L, x, "visits.until", from, follow, &until)) != REMIT_OK) {
     return st;
   }
   return grid_visits(L, n, from, every, until, 0);
@@ -1867,7 +1896,7 @@ static remit_status parse_endpoints(loader *L, const yaml_node_t *n) {
       return missing(L, e, f, "day", "the assessment day (or window end)");
     }
     join(f2, f, "day");
-    if ((st = get_num(L, x, f2, 0.0, follow, 0, &ep->day)) != REMIT_OK) {
+    if ((st = get_day(L, x, f2, 0.0, follow, &ep->day)) != REMIT_OK) {
       if (is_plain_scalar(x)) {
         double v = strtod(scalar(x), NULL);
         if (v > follow && v <= REMIT_SCENARIO_DAY_MAX) {

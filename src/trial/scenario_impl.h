@@ -23,6 +23,8 @@ typedef struct remit__scenario {
 #define REMIT_SCENARIO_MAX_N 100000000.0     /* patients to enrol or screen */
 #define REMIT_SCENARIO_MAX_REPLICATES 100000
 #define REMIT_SCENARIO_MAX_LIST 100000       /* items in any list (visits, values, doses) */
+#define REMIT_SCENARIO_MAX_ARMS 64             /* the trial engine's per-arm tables */
+#define REMIT_SCENARIO_MAX_CENTRES 64
 #define REMIT_SCENARIO_DAY_MIN (-365.0)
 #define REMIT_SCENARIO_DAY_MAX 36500.0
 /* Tolerance on probabilities summing to 1. */

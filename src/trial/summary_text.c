@@ -39,7 +39,7 @@ static void fmt_num(char *buf, size_t len, double v) {
 }
 
 static void fmt_est(char *buf, size_t len, double est, double lo, double hi, int has_ci) {
-  char e[32], l[32], h[32];
+  char e[40], l[40], h[40];
   fmt_num(e, sizeof e, est);
   if (!has_ci) {
     snprintf(buf, len, "%s", e);
@@ -118,7 +118,7 @@ remit_status remit_trial_print_summary(remit_context *ctx, const char *db_path, 
       "FROM summaries s WHERE s.replicate = 0 AND s.statistic <> 'mean' ORDER BY s.rowid";
   if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
     while (sqlite3_step(q) == SQLITE_ROW) {
-      char a[96], b[96];
+      char a[160], b[160];
       const char *stat = (const char *)sqlite3_column_text(q, 2);
       int ci = strcmp(stat, "logrank_p") != 0;
       fmt_est(a, sizeof a, sqlite3_column_double(q, 3),
@@ -145,7 +145,7 @@ remit_status remit_trial_print_summary(remit_context *ctx, const char *db_path, 
                      "log-rank p < 0.05):\n");
         first = 0;
       }
-      char a[96];
+      char a[160];
       fmt_est(a, sizeof a, sqlite3_column_double(q, 2), sqlite3_column_double(q, 3),
               sqlite3_column_double(q, 4), 1);
       fprintf(out, "  %-22s %-40s %s of %d replicates\n", sqlite3_column_text(q, 0),

@@ -1187,8 +1187,8 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
       at_level += 3;
       dlt_level += dlt;
       *done += 3;
-      if (opt && opt->progress) {
-        opt->progress(*done, total, opt->progress_user);
+      if (st == REMIT_OK && opt && opt->progress && opt->progress(*done, total, opt->progress_user)) {
+        st = REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "interrupted after %ld patients; rerun with --resume to continue", *done);
       }
       if (at_level == 3 && dlt_level == 1) {
         continue; /* expand the cohort at this level */
@@ -1228,8 +1228,8 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
         st = remit__store_end_chunk(store, rep, (int)chunk);
       }
       *done += m;
-      if (opt && opt->progress) {
-        opt->progress(*done, total, opt->progress_user);
+      if (st == REMIT_OK && opt && opt->progress && opt->progress(*done, total, opt->progress_user)) {
+        st = REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "interrupted after %ld patients; rerun with --resume to continue", *done);
       }
     }
   }

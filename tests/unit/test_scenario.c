@@ -83,7 +83,7 @@ static void test_shipped(void) {
       primaries += s->endpoints[k].primary;
     }
     REMIT_CHECK(primaries >= 1, "%s has a primary endpoint", names[i]);
-    REMIT_CHECK(strcmp(s->name, names[i]) == 0, "%s is named %s", path, s->name);
+    REMIT_CHECK(strcmp(s->name, names[i]) == 0, "%s is named %s", names[i], s->name);
     REMIT_CHECK(s->text && strstr(s->text, "Source") != NULL, "%s cites its source", names[i]);
     remit_scenario_destroy(&s);
   }
