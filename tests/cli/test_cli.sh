@@ -82,5 +82,23 @@ assert not bad, bad
 PY
 "$REMIT" params --list inputs | grep -q "^cart19" && pass "inputs list cart19" || fail "inputs"
 
+# Trials: a scenario in, a complete store out; bad files named with their line.
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+expect 2 "nope.yaml" -- trial "$T/nope.yaml" -o "$T/r.db"
+printf 'population: {n_enrol: 4}\narms: [{name: a, regimen: [{input: cart19, day: 0, amount: 1e6}]}]\nendpoints: [{kind: doris, day: 60}]\nvisits: [0, 60]\nfollow_up: 3\n' >"$T/bad.yaml"
+expect 2 "bad.yaml:5" -- trial "$T/bad.yaml" -o "$T/r.db"
+[ ! -e "$T/r.db" ] && [ ! -e "$T/r.db.partial" ] && pass "bad scenario writes no store" || fail "store written for a bad scenario"
+sed '$d' "$T/bad.yaml" >"$T/ok.yaml"
+expect 0 "" -- trial "$T/ok.yaml" -o "$T/r.db" --threads 2
+grep -q "doris" "$T/out" && pass "trial prints the endpoint summary" || fail "trial summary: $(cat "$T/out")"
+[ -e "$T/r.db" ] && [ ! -e "$T/r.db.partial" ] && pass "complete store has its final name" || fail "store files"
+expect 1 "already exists" -- trial "$T/ok.yaml" -o "$T/r.db"
+expect 0 "" -- trial "$T/ok.yaml" -o "$T/r.db" --overwrite --quiet
+expect 2 "to resume" -- trial "$T/ok.yaml" -o "$T/none.db" --resume
+expect 0 "" -- export "$T/r.db" outcomes
+head -1 "$T/out" | grep -q "replicate,patient" && pass "export writes a CSV header" || fail "export: $(head -2 "$T/out")"
+expect 2 "no_such_table" -- export "$T/r.db" no_such_table
+expect 2 "threads" -- trial "$T/ok.yaml" -o "$T/r2.db" --threads 0
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]
