@@ -121,12 +121,15 @@ remit_status remit_trial_print_summary(remit_context *ctx, const char *db_path, 
       char a[160], b[160];
       const char *stat = (const char *)sqlite3_column_text(q, 2);
       int ci = strcmp(stat, "logrank_p") != 0;
-      fmt_est(a, sizeof a, sqlite3_column_double(q, 3),
+      fmt_est(a, sizeof a,
+              sqlite3_column_type(q, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 3),
               sqlite3_column_type(q, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 4),
               sqlite3_column_type(q, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 5), ci);
       b[0] = '\0';
-      if (sqlite3_column_type(q, 6) != SQLITE_NULL) {
-        fmt_est(b, sizeof b, sqlite3_column_double(q, 6), sqlite3_column_double(q, 7),
+      if (sqlite3_column_type(q, 6) != SQLITE_NULL || sqlite3_column_type(q, 7) != SQLITE_NULL) {
+        fmt_est(b, sizeof b,
+                sqlite3_column_type(q, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 6),
+                sqlite3_column_double(q, 7),
                 sqlite3_column_double(q, 8), 1);
       }
       fprintf(out, "%-22s %-28s %-12s %-30s %s\n", sqlite3_column_text(q, 0),

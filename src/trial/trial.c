@@ -1089,7 +1089,7 @@ static remit_status summarise(trial *T, remit__store *store) {
       }
       if (m > 0) {
         remit_sample_summary s;
-        st = remit_sample_summarize(T->ctx, ws, m, 0.95, b.ws ? b.ws : ws, &s);
+        st = remit_sample_summarize(T->ctx, ws, m, 0.95, ws, &s); /* sorts ws in place */
         if (st == REMIT_OK) {
           st = remit__store_summary(store, -1, labels[a], ep->name, "replicate_median", s.median,
                                     s.lower, s.upper, (int64_t)m);

@@ -360,6 +360,7 @@ static void test_bad_files(void) {
       {"bad_missing_n.yaml", 2, "population.n_enrol", "missing"},
       {"bad_two_documents.yaml", 7, "(top level)", "one YAML document"},
       {"bad_amount_absurd.yaml", 5, "arms[0].regimen[0].amount", "5e12"},
+      {"bad_escalation_no_levels.yaml", 3, "arms[0].dose_levels", "missing"},
   };
   remit_context *ctx = NULL;
   remit_context_create(NULL, &ctx);
