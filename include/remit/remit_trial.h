@@ -160,7 +160,7 @@ typedef enum remit_endpoint_kind {
   REMIT_EP_SRI4,
   REMIT_EP_BICLA,
   REMIT_EP_FLARE,               /* time to first flare (Kaplan-Meier) */
-  REMIT_EP_B_APLASIA_DAYS,      /* B-cell aplasia duration (median) */
+  REMIT_EP_B_APLASIA_DAYS,      /* B-cell aplasia duration (Kaplan-Meier: censored if never back) */
   REMIT_EP_B_RECONSTITUTION,    /* time to B-cell reconstitution (Kaplan-Meier) */
   REMIT_EP_CART_CMAX,
   REMIT_EP_CART_TMAX,
@@ -173,6 +173,7 @@ typedef enum remit_endpoint_kind {
   REMIT_EP_DAMAGE_CHANGE,       /* SDI change by day (mean) */
   REMIT_EP_RENAL_RESPONSE,      /* proteinuria <= threshold g/day at day (proportion) */
   REMIT_EP_ANTI_DSDNA_NEG,      /* anti-dsDNA below the positivity cut-off at day */
+  REMIT_EP_RELAPSE,             /* time to first flare after reaching LLDAS or DORIS (Kaplan-Meier) */
   REMIT_N_ENDPOINT_KINDS
 } remit_endpoint_kind;
 

@@ -183,7 +183,7 @@ void remit__endpoint_opts_default(remit__endpoint_opts *opts) {
 double remit__endpoint_default_threshold(remit_endpoint_kind kind) {
   switch ((int)kind) {
     case REMIT_EP_FLARE:
-    case (int)REMIT__EP_RELAPSE:
+    case REMIT_EP_RELAPSE:
       return 3.0; /* SLEDAI rise >= 3: SELENA mild/moderate flare, §4.1 */
     case REMIT_EP_B_APLASIA_DAYS:
     case REMIT_EP_B_RECONSTITUTION:
@@ -229,7 +229,7 @@ int remit__endpoint_value_kind(remit_endpoint_kind kind) {
     case REMIT_EP_ANTI_DSDNA_NEG:
       return REMIT_VALUE_BINARY;
     case REMIT_EP_FLARE:
-    case (int)REMIT__EP_RELAPSE:
+    case REMIT_EP_RELAPSE:
     case REMIT_EP_B_APLASIA_DAYS:
     case REMIT_EP_B_RECONSTITUTION:
       return REMIT_VALUE_TIME_TO_EVENT;
@@ -521,7 +521,7 @@ static void eval_at_visit(const remit_endpoint *ep, const remit__endpoint_opts *
  * LLDAS or DORIS was reached at an earlier post-baseline visit. */
 static void eval_flare(const remit_endpoint *ep, const remit__endpoint_opts *op, const remit__visit *visits,
                        int n_visits, remit__outcome *o) {
-  int relapse = (int)ep->kind == (int)REMIT__EP_RELAPSE;
+  int relapse = ep->kind == REMIT_EP_RELAPSE;
   double thr = thr_of(ep), end = window_end(ep);
   int responded = 0;
   for (int k = 1; k < n_visits && visits[k].day <= end; k++) {
@@ -760,7 +760,7 @@ remit_status remit__endpoint_eval_opts(const remit_endpoint *ep, const remit__en
       eval_at_visit(ep, &op, visits, n_visits, &o);
       break;
     case REMIT_EP_FLARE:
-    case (int)REMIT__EP_RELAPSE:
+    case REMIT_EP_RELAPSE:
       eval_flare(ep, &op, visits, n_visits, &o);
       break;
     case REMIT_EP_B_APLASIA_DAYS:

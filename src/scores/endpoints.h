@@ -109,7 +109,6 @@ void remit__bilag_new(const remit__visit *visits, int k, int *n_new_a, int *n_ne
  * after the patient had reached LLDAS or DORIS.  Kept private until
  * remit_endpoint_kind gains REMIT_EP_RELAPSE; the value is outside the
  * public enum's range so it cannot collide with a public kind. */
-#define REMIT__EP_RELAPSE ((remit_endpoint_kind)(REMIT_N_ENDPOINT_KINDS + 0))
 
 typedef enum remit__value_kind {
   REMIT_VALUE_BINARY = 0,     /* value 0 or 1: proportion */

@@ -71,7 +71,7 @@ static const char *const ep_names[REMIT_N_ENDPOINT_KINDS + 1] = {
     "sri4",          "bicla",          "flare",     "b_aplasia_days",  "b_reconstitution",
     "cart_cmax",     "cart_tmax",      "cart_auc28", "crs",            "icans",
     "infection",     "ae_grade3",      "hypogamma", "damage_change",   "renal_response",
-    "anti_dsdna_neg", NULL};
+    "anti_dsdna_neg", "relapse", NULL};
 
 const char *remit_covariate_name(remit_covariate c) {
   return (int)c >= 0 && c < REMIT_N_COVARIATES ? cov_names[c] : NULL;

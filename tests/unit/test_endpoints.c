@@ -360,17 +360,17 @@ static void test_flare_relapse(void) {
 
   /* Relapse: LLDAS at day 60 (SLEDAI 4, serology only, no new items, PGA
    * 0.8, prednisone 7.5), then the rise at day 90. */
-  CHECK_TTE(ev(REMIT__EP_RELAPSE, 0, 0, v, 4, NULL), 90, 1, "relapse at day 90 after LLDAS at day 60");
+  CHECK_TTE(ev(REMIT_EP_RELAPSE, 0, 0, v, 4, NULL), 90, 1, "relapse at day 90 after LLDAS at day 60");
   remit__visit n[4];
   memcpy(n, v, sizeof(n));
   n[2].prednisone = 8.0;
-  CHECK_MISSING(ev(REMIT__EP_RELAPSE, 0, 0, n, 4, NULL), "never in LLDAS/DORIS -> not at risk of relapse");
+  CHECK_MISSING(ev(REMIT_EP_RELAPSE, 0, 0, n, 4, NULL), "never in LLDAS/DORIS -> not at risk of relapse");
   CHECK_TTE(ev(REMIT_EP_FLARE, 0, 0, n, 4, NULL), 90, 1, "... though it is a flare");
   /* A flare before remission is not a relapse. */
   remit__visit q[5] = {mkv(0, ARTH | SERO, 1.5, 10, 1), mkv(30, ARTH | SERO | PLEU | FEVER, 1.5, 10, 1),
                        mkv(60, SERO, 0.4, 5, 1), mkv(90, SERO, 0.4, 5, 1), mkv(120, SERO, 0.3, 5, 1)};
   CHECK_TTE(ev(REMIT_EP_FLARE, 0, 0, q, 5, NULL), 30, 1, "flare at day 30 (8 -> 11)");
-  CHECK_TTE(ev(REMIT__EP_RELAPSE, 0, 0, q, 5, NULL), 120, 0,
+  CHECK_TTE(ev(REMIT_EP_RELAPSE, 0, 0, q, 5, NULL), 120, 0,
             "that flare came before LLDAS (day 60): no relapse, censored at 120");
 }
 
@@ -596,7 +596,7 @@ static void test_api(void) {
     REMIT_CHECK(st == REMIT_OK && o.why != NULL && (int)o.kind == remit__endpoint_value_kind(e.kind),
                 "kind %d evaluates on a minimal patient, value kind %d", k, (int)o.kind);
   }
-  REMIT_CHECK(remit__endpoint_value_kind(REMIT__EP_RELAPSE) == REMIT_VALUE_TIME_TO_EVENT, "relapse is time-to-event");
+  REMIT_CHECK(remit__endpoint_value_kind(REMIT_EP_RELAPSE) == REMIT_VALUE_TIME_TO_EVENT, "relapse is time-to-event");
 
   /* Defaults. */
   REMIT_CHECK(remit__endpoint_default_threshold(REMIT_EP_HYPOGAMMA) == 6.0 &&

@@ -129,7 +129,7 @@ static void test_shipped(void) {
   }
   s = load(ctx, SHIPPED "default.yaml");
   if (s) {
-    REMIT_CHECK(s->design.n_enrol == 20 && s->replicates == 2, "default: 20 patients, 2 replicates");
+    REMIT_CHECK(s->design.n_enrol == 20 && s->replicates == 50, "default: 20 patients, 50 replicates");
     remit_scenario_destroy(&s);
   }
   s = load(ctx, SHIPPED "tulip2.yaml");
