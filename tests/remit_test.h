@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int remit_test_failed_ = 0;
 static int remit_test_passed_ = 0;
@@ -58,6 +59,25 @@ static inline void remit_test_report_(int ok, const char *file, int line, const 
     REMIT_CHECK(s_ == (int)(expected), "%s -> %d, expected %s (%d)", #st, s_, #expected, \
                 (int)(expected));                                                           \
   } while (0)
+
+/* An allocator that fails once a budget of allocations is spent (OOM
+ * injection): remit_test_failing f = {n};
+ * remit_allocator a = {remit_test_malloc, remit_test_realloc, remit_test_free, &f}; */
+typedef struct remit_test_failing {
+  int budget;
+} remit_test_failing;
+static inline void *remit_test_malloc(size_t n, void *u) {
+  remit_test_failing *f = u;
+  return f->budget-- > 0 ? malloc(n) : NULL;
+}
+static inline void *remit_test_realloc(void *p, size_t n, void *u) {
+  remit_test_failing *f = u;
+  return f->budget-- > 0 ? realloc(p, n) : NULL;
+}
+static inline void remit_test_free(void *p, void *u) {
+  (void)u;
+  free(p);
+}
 
 static inline int remit_test_failures(void) {
   printf("%d passed, %d failed\n", remit_test_passed_, remit_test_failed_);

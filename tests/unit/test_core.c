@@ -10,22 +10,6 @@
 #include "remit/remit.h"
 #include "remit_test.h"
 
-/* An allocator that fails after a budget of allocations (OOM injection). */
-typedef struct {
-  int budget;
-} failing;
-static void *f_malloc(size_t n, void *u) {
-  failing *f = u;
-  return f->budget-- > 0 ? malloc(n) : NULL;
-}
-static void *f_realloc(void *p, size_t n, void *u) {
-  failing *f = u;
-  return f->budget-- > 0 ? realloc(p, n) : NULL;
-}
-static void f_free(void *p, void *u) {
-  (void)u;
-  free(p);
-}
 
 static void test_status_and_context(void) {
   REMIT_CHECK(strcmp(remit_status_str(REMIT_OK), "success") == 0, "REMIT_OK text");
@@ -38,7 +22,7 @@ static void test_status_and_context(void) {
   REMIT_CHECK(ctx == NULL, "destroy nulls the handle");
   remit_context_destroy(&ctx); /* harmless twice */
   remit_context_destroy(NULL);
-  remit_allocator half = {f_malloc, NULL, f_free, NULL};
+  remit_allocator half = {remit_test_malloc, NULL, remit_test_free, NULL};
   REMIT_CHECK_STATUS(remit_context_create(&half, &ctx), REMIT_ERR_ARG);
   REMIT_CHECK(strstr(remit_build_info(), "SUNDIALS") != NULL, "build info names SUNDIALS: %s",
               remit_build_info());
@@ -49,8 +33,8 @@ static void test_status_and_context(void) {
 static void test_oom(void) {
   int failures_seen = 0;
   for (int budget = 1; budget < 40; budget++) {
-    failing f = {budget};
-    remit_allocator a = {f_malloc, f_realloc, f_free, &f};
+    remit_test_failing f = {budget};
+    remit_allocator a = {remit_test_malloc, remit_test_realloc, remit_test_free, &f};
     remit_context *ctx = NULL;
     if (remit_context_create(&a, &ctx) != REMIT_OK) {
       failures_seen++;

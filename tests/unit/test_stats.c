@@ -493,29 +493,13 @@ static void test_errors(void) {
 #undef HAS_MSG
 }
 
-/* An allocator that fails after a budget of allocations (OOM injection). */
-typedef struct {
-  int budget;
-} failing;
-static void *f_malloc(size_t n, void *u) {
-  failing *f = u;
-  return f->budget-- > 0 ? malloc(n) : NULL;
-}
-static void *f_realloc(void *p, size_t n, void *u) {
-  failing *f = u;
-  return f->budget-- > 0 ? realloc(p, n) : NULL;
-}
-static void f_free(void *p, void *u) {
-  (void)u;
-  free(p);
-}
 
 /* Without a workspace, the sorting functions allocate through the context:
- * a failing allocator gives REMIT_ERR_NOMEM, never a crash; with a workspace
+ * a remit_test_failing allocator gives REMIT_ERR_NOMEM, never a crash; with a workspace
  * nothing is allocated at all. */
 static void test_oom(void) {
-  failing f = {1};
-  remit_allocator a = {f_malloc, f_realloc, f_free, &f};
+  remit_test_failing f = {1};
+  remit_allocator a = {remit_test_malloc, remit_test_realloc, remit_test_free, &f};
   remit_context *c = NULL;
   /* REMIT_CHECK_STATUS evaluates its argument twice (once for the message),
    * harmless for the pure functions tested here but not for a constructor. */

@@ -482,21 +482,6 @@ static void test_errors(remit_context *ctx) {
 }
 
 /* Allocation failures in open are reported and leave nothing behind. */
-typedef struct {
-  int budget;
-} failing;
-static void *f_malloc(size_t n, void *u) {
-  failing *f = u;
-  return f->budget-- > 0 ? malloc(n) : NULL;
-}
-static void *f_realloc(void *p, size_t n, void *u) {
-  failing *f = u;
-  return f->budget-- > 0 ? realloc(p, n) : NULL;
-}
-static void f_free(void *p, void *u) {
-  (void)u;
-  free(p);
-}
 
 static void test_oom(void) {
   char path[128], partial[160];
@@ -505,8 +490,8 @@ static void test_oom(void) {
   remit__run_info info = make_info(scenario_a, 1u);
   int failures = 0;
   for (int budget = 0; budget < 8; budget++) {
-    failing fl = {1 + budget};
-    remit_allocator a = {f_malloc, f_realloc, f_free, &fl};
+    remit_test_failing fl = {1 + budget};
+    remit_allocator a = {remit_test_malloc, remit_test_realloc, remit_test_free, &fl};
     remit_context *ctx = NULL;
     remit_context_create(&a, &ctx);
     remit__store *st = NULL;
