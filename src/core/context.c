@@ -106,6 +106,14 @@ void *remit__calloc(remit_context *ctx, size_t n, size_t size) {
   return p;
 }
 
+void *remit__realloc(remit_context *ctx, void *ptr, size_t size) {
+  void *p = ctx->alloc.realloc_fn(ptr, size ? size : 1, ctx->alloc.user);
+  if (!p) {
+    REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory growing a buffer to %zu bytes", size);
+  }
+  return p;
+}
+
 void remit__free(remit_context *ctx, void *ptr) {
   if (ptr) {
     ctx->alloc.free_fn(ptr, ctx->alloc.user);

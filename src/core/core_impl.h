@@ -12,6 +12,8 @@
 
 void *remit__malloc(remit_context *ctx, size_t size);
 void *remit__calloc(remit_context *ctx, size_t n, size_t size);
+/* Grows or shrinks ptr; on failure returns NULL, leaves ptr valid and records the error. */
+void *remit__realloc(remit_context *ctx, void *ptr, size_t size);
 void remit__free(remit_context *ctx, void *ptr);
 
 /* Records status and a printf-style one-line message on the context and

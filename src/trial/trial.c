@@ -366,7 +366,9 @@ static remit_status enrol(trial *T, int replicate, enrolled **list, long *n_list
   if (target < 0 && max_screen <= 0) {
     return REMIT_ERROR(T->ctx, REMIT_ERR_ARG, "scenario %s: set n_enrol or n_screen", sc->name);
   }
-  long cap = target > 0 ? target : max_screen;
+  /* The list grows as patients enrol, so screening a large population for a
+   * few eligible patients does not reserve memory for all of them. */
+  long cap = target > 0 && target < 4096 ? target : 4096;
   enrolled *e = remit__calloc(T->ctx, (size_t)cap, sizeof(*e));
   double *params = remit__calloc(T->ctx, (size_t)T->spec->n_params, sizeof(double));
   block_state *bs = remit__calloc(T->ctx, 1000, sizeof(*bs));
@@ -387,6 +389,15 @@ static remit_status enrol(trial *T, int replicate, enrolled **list, long *n_list
   long n = 0, i = 0;
   remit_status st = REMIT_OK;
   for (; (target < 0 || n < target) && (max_screen <= 0 || i < max_screen); i++) {
+    if (n == cap) {
+      enrolled *grown = remit__realloc(T->ctx, e, sizeof(*e) * (size_t)cap * 2);
+      if (!grown) {
+        st = REMIT_ERR_NOMEM;
+        break;
+      }
+      e = grown;
+      cap *= 2;
+    }
     enrolled *p = &e[n];
     remit__population_draw(T->pop, sc->seed, replicate, i, p->cov, params);
     if (screen(T, p->cov)) {
@@ -432,10 +443,6 @@ static remit_status enrol(trial *T, int replicate, enrolled **list, long *n_list
       p->level = levels > 0 ? (int)(n / size < levels ? n / size : levels - 1) : -1;
     }
     n++;
-    if (target < 0 && n == cap) {
-      i++;
-      break;
-    }
   }
   for (int b = 0; b < n_bs; b++) {
     remit__free(T->ctx, bs[b].labels);
