@@ -281,7 +281,14 @@
   X(inf_neu_e, 20.0, "-", 0.0, 0.0, 1000.0, "[M] hazard multiplier in profound neutropenia, unverified") \
   X(inf_igg_e, 1.7, "-", 0.0, 0.0, 100.0, "J Allergy Clin Immunol 2024 hypogamma IRR 2.7 [V] (multiplier - 1)") \
   X(inf_gc_e, 1.0, "-", 0.0, 0.0, 100.0, "[M] GC doubles infection risk at high doses, unverified") \
-  X(inf_gc_ed50, 10.0, "mg/day", 0.0, 0.1, 1000.0, "[M] prednisone dose for half the GC infection effect, unverified")
+  X(inf_gc_ed50, 10.0, "mg/day", 0.0, 0.1, 1000.0, "[M] prednisone dose for half the GC infection effect, unverified") \
+  /* --- environmental flare triggers (infection, UV, stress, non-adherence) ----------------- */ \
+  X(flare_rate, 0.65, "1/year", 0.0, 0.0, 10.0,                                                 \
+    "Petri 1991 Hopkins cohort 0.65 flares/patient-year [V] (citation [M]; clinical.md 3.2, models.md 3.3): default Poisson rate of flare_trigger events the trial engine draws; not used by the RHS") \
+  X(trig_k, 0.05, "1/day", 0.0, 0.01, 10.0,                                                      \
+    "[GAP] trigger (infection, UV burst, missed doses) resolves over 1-3 weeks: t1/2 ~14 d assumed") \
+  X(trig_ag, 1.5, "1/event", 0.0, 0.0, 20.0,                                                    \
+    SRC_CAL "extra nuclear self-antigen (apoptosis, NETosis) per event, as a multiplier on immune complexes formed per anti-dsDNA; one event gives a SLEDAI-2K rise >= 3 in active disease (flare definition, clinical.md 4.1)")
 
 /* Parameter indices. */
 enum {
@@ -368,7 +375,8 @@ enum {
   X(muco, "-", 0.001, "mucocutaneous inflammation (IC units)")                              \
   X(msk, "-", 0.001, "musculoskeletal inflammation (IC units)")                             \
   X(sero, "-", 0.001, "serosal inflammation (IC units)")                                    \
-  X(dmg, "SDI", 0.001, "irreversible organ damage (SDI-like)")
+  X(dmg, "SDI", 0.001, "irreversible organ damage (SDI-like)")                             \
+  X(trig, "events", 0.001, "environmental flare trigger (infection, UV, stress), decays at trig_k")
 
 enum {
 #define SLE_S_ENUM_(name, unit, scale, doc) S_##name,
@@ -409,6 +417,7 @@ enum {
   I_HCQ,
   I_MPA,
   I_VCS,
+  I_TRIG,
   NI
 };
 
@@ -437,6 +446,9 @@ static const remit_input sle_inputs[NI] = {
      "oral mycophenolate mofetil"},
     {"voclosporin", "mg/day", S_vcs, REMIT_INPUT_RATE, REMIT_SCALE_NONE, 1.0, 2000.0,
      "oral voclosporin (calcineurin inhibitor)"},
+    {"flare_trigger", "events", S_trig, REMIT_INPUT_BOLUS, REMIT_SCALE_NONE, 1.0, 10.0,
+     "environmental flare trigger (infection, UV, stress, non-adherence): releases nuclear "
+     "self-antigen that forms immune complexes with the patient's own anti-dsDNA"},
 };
 
 /* ------------------------------------------------------------------------ */
@@ -531,7 +543,10 @@ static inline void sle_algebra(const double *y, const double *p, sle_alg *a) {
   double rp = p[P_pred_k] * y[S_pred];
   a->hp = hfrac(rp, p[P_pred_ed50]);
   a->org = 1.0 - p[P_pred_emax_org] * a->hp;
-  a->ic = y[S_ads] / p[P_ads_ic];
+  /* A trigger releases nuclear self-antigen: more IC per unit of anti-dsDNA.
+   * The effect is proportional to the patient's own anti-dsDNA, so it is
+   * state-dependent: large on the disease branch, ~0 after an immune reset. */
+  a->ic = y[S_ads] / p[P_ads_ic] * (1.0 + p[P_trig_ag] * y[S_trig]);
   double canf = y[S_anf] / p[P_anf_v];
   a->ie = y[S_ifn] * (1.0 - p[P_anf_emax] * canf / (canf + p[P_anf_ic50]));
   double b19 = p[P_car_f19bm] * y[S_b_bm] + y[S_b_n] + y[S_b_m] + y[S_b_a] + y[S_pb] + y[S_pb_a];
@@ -671,6 +686,7 @@ static int sle_rhs(double t, const double *y, double *f, const double *p, void *
   f[S_vcs] = -p[P_vcs_k] * y[S_vcs];
   f[S_msc] = -p[P_msc_k] * y[S_msc];
   f[S_msc_sig] = p[P_msc_ksig] * y[S_msc] - p[P_msc_kd] * y[S_msc_sig];
+  f[S_trig] = -p[P_trig_k] * y[S_trig];
 
   for (int i = 0; i < NS; i++) {
     if (!isfinite(f[i])) {

@@ -138,12 +138,16 @@ int main(void) {
   REMIT_CHECK(S->n_states >= 25 && S->n_states <= 45, "n_states = %d", S->n_states);
   const char *inputs[] = {"cart19", "cart_bcma19", "fludarabine", "cyclophosphamide", "msc",
                           "rituximab", "belimumab", "anifrolumab", "prednisone",
-                          "hydroxychloroquine", "mycophenolate", "voclosporin"};
+                          "hydroxychloroquine", "mycophenolate", "voclosporin", "flare_trigger"};
   for (size_t k = 0; k < sizeof inputs / sizeof inputs[0]; k++) {
     REMIT_CHECK(remit_spec_input_index(S, inputs[k]) >= 0, "input %s exists", inputs[k]);
   }
   REMIT_CHECK(S->inputs[remit_spec_input_index(S, "fludarabine")].scale == REMIT_SCALE_PER_M2,
               "fludarabine dosed per m2");
+  /* The trial engine draws trigger times at the table's flare_rate (Petri 1991 0.65/py). */
+  REMIT_CHECK(remit_spec_param_index(S, "flare_rate") >= 0 &&
+                  S->params[remit_spec_param_index(S, "flare_rate")].value == 0.65,
+              "flare_rate row 0.65/year");
 
   /* ---- untreated: SLEDAI near sledai0 and no drift over 2 years ---------------- */
   run un = {0};
@@ -331,6 +335,66 @@ int main(void) {
   double dmg_un = R(&un, 730, "damage_sdi") - R(&un, 0, "damage_sdi");
   double dmg_pr = R(&pr, 730, "damage_sdi") - R(&pr, 0, "damage_sdi");
   REMIT_CHECK(dmg_pr > dmg_un, "prednisone accrues damage (%g vs %g SDI over 2 y)", dmg_pr, dmg_un);
+
+  /* ---- environmental flare triggers: the response depends on the immune state ------- */
+  {
+    int trig = remit_spec_input_index(S, "flare_trigger");
+    /* Active disease: a trigger gives a flare, i.e. a SLEDAI rise >= 3 (SELENA flare index,
+     * clinical.md 4.1), within a month, as flares come with falling C3 (Petri 1991, models.md 3.3);
+     * the flare is an episode that resolves to the patient's course (0.65 flares/py in
+     * Petri 1991 means repeated episodes, each over within months). */
+    remit_dose dt1[1] = {{100, trig, 1, 0}};
+    run fl = {0};
+    REMIT_CHECK(simulate(&fl, dt1, 1, 0, 0, NULL, 0) == 0, "untreated + trigger simulates");
+    double sb = R(&fl, 99, "sledai2k");
+    int fday = 0;
+    double fpk = max_over(&fl, "sledai2k", 100, 130, &fday);
+    int fdur = 0;
+    for (int day = 100; day <= 730; day++) {
+      fdur += R(&fl, day, "sledai2k") >= sb + 3;
+    }
+    printf("untreated + trigger day 100: SLEDAI %g -> peak %g (day %d), >= +3 for %d days, d200 %g; "
+           "C3 min %g (base %g); anti-dsDNA d200 %g (base %g)\n",
+           sb, fpk, fday, fdur, R(&fl, 200, "sledai2k"), min_over(&fl, "c3_mg_dl", 100, 130),
+           R(&fl, 99, "c3_mg_dl"), R(&fl, 200, "anti_dsdna"), R(&fl, 99, "anti_dsdna"));
+    REMIT_CHECK(fpk >= sb + 3, "trigger gives a SLEDAI-2K rise >= 3 within 30 days (%g -> %g)", sb, fpk);
+    REMIT_CHECK(fdur >= 14, "the flare lasts weeks (%d days at >= +3)", fdur);
+    REMIT_CHECK(min_over(&fl, "c3_mg_dl", 100, 130) < 0.9 * R(&fl, 99, "c3_mg_dl"), "C3 falls in the flare");
+    REMIT_CHECK(fabs(R(&fl, 200, "sledai2k") - sb) <= 1.0, "flare resolved by day 200 (%g vs %g)",
+                R(&fl, 200, "sledai2k"), sb);
+    REMIT_CHECK_REL(R(&fl, 200, "anti_dsdna"), R(&fl, 99, "anti_dsdna"), 0.1);
+    REMIT_CHECK(R(&fl, 730, "sledai2k") == R(&un, 730, "sledai2k"), "back on the set-point");
+
+    /* After the CD19 CAR-T reset the same trigger gives no flare: no autoreactive memory and
+     * normal anti-dsDNA (Mackensen 2022 drug-free remission; flare rate 0.10/py in complete
+     * remission vs 0.49/py never in LLDAS, Hao 2022, models.md 3.3). */
+    remit_dose dt2[8];
+    int n2 = cart_regimen(dt2, "cart19", 1e6);
+    dt2[n2++] = (remit_dose){300, trig, 1, 0};
+    run cf = {0};
+    REMIT_CHECK(simulate(&cf, dt2, n2, 0, 0, NULL, 0) == 0, "CAR-T + trigger simulates");
+    double cmax = max_over(&cf, "sledai2k", 90, 730, NULL);
+    printf("CAR-T + trigger day 300: max SLEDAI days 90-730 %g; anti-dsDNA max %g\n", cmax,
+           max_over(&cf, "anti_dsdna", 300, 730, NULL));
+    REMIT_CHECK(cmax <= 2, "reset holds: SLEDAI-2K <= 2 throughout (max %g)", cmax);
+    REMIT_CHECK(max_over(&cf, "dsdna_abnormal", 300, 730, NULL) == 0, "anti-dsDNA stays normal");
+
+    /* After rituximab (incomplete tissue depletion, Gomez Mendez 2018; 67% relapse at a median
+     * 11 months, models.md 2) the same trigger re-ignites the disease: more than after CAR-T. */
+    remit_dose dt3[3] = {{0, rtx, 1000, 0}, {14, rtx, 1000, 0}, {180, trig, 1, 0}};
+    run rf = {0};
+    REMIT_CHECK(simulate(&rf, dt3, 3, 0, 0, NULL, 0) == 0, "rituximab + trigger simulates");
+    printf("rituximab d730: anti-dsDNA %g with trigger at d180 vs %g without; SLEDAI %g vs %g\n",
+           R(&rf, 730, "anti_dsdna"), R(&rr, 730, "anti_dsdna"), R(&rf, 730, "sledai2k"),
+           R(&rr, 730, "sledai2k"));
+    REMIT_CHECK(R(&rf, 730, "anti_dsdna") > 2 * R(&rr, 730, "anti_dsdna"),
+                "trigger re-ignites the autoreactive loop after rituximab");
+    REMIT_CHECK(R(&rf, 730, "sledai2k") >= 4 && R(&rf, 730, "sledai2k") > R(&cf, 730, "sledai2k"),
+                "after rituximab a trigger re-ignites disease more than after CAR-T");
+    run_free(&fl);
+    run_free(&cf);
+    run_free(&rf);
+  }
 
   /* ---- Stein 2019 special case (models.md 1.1): closed form recovered -------------- */
   {
