@@ -36,6 +36,7 @@
 #include "scores/visit.h"
 
 #define MAX_EVENTS_PER_PATIENT 64
+#define MAX_TRIGGERS 256 /* flare triggers per patient (a Poisson count; 0.65/year) */
 #define DEFAULT_CHUNK 256
 
 /* Readouts of the SLE model the engine reads, by name. */
@@ -88,6 +89,8 @@ typedef struct trial {
   int items[REMIT_N_SLEDAI_ITEMS]; /* readout index of each SLEDAI item */
   double th_c3, th_dsdna, th_prot;
   int in_pred;
+  int in_trigger;   /* the model's flare_trigger input, -1 if none */
+  int p_flare_rate; /* its rate parameter (1/year), -1 if none */
   int in_is[sizeof is_inputs / sizeof is_inputs[0]];
   arm_plan *arms;
   int max_doses;
@@ -213,6 +216,8 @@ static remit_status setup(trial *T) {
     *thv[k] = T->spec->params[i].value;
   }
   T->in_pred = remit_spec_input_index(T->spec, "prednisone");
+  T->in_trigger = remit_spec_input_index(T->spec, "flare_trigger");
+  T->p_flare_rate = remit_spec_param_index(T->spec, "flare_rate");
   for (size_t k = 0; k < sizeof is_inputs / sizeof is_inputs[0]; k++) {
     T->in_is[k] = remit_spec_input_index(T->spec, is_inputs[k]);
   }
@@ -563,12 +568,28 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
   if (e->level >= 0 && ap->product >= 0) {
     w->doses[ap->product].amount = sc->arms[e->arm].dose_levels[e->level];
   }
+  int n_doses = ap->n_doses;
+  if (T->in_trigger >= 0 && T->p_flare_rate >= 0) {
+    /* Environmental flare triggers (infection, UV, stress): a Poisson process
+     * at the patient's flare_rate per year from the start of the grid; what a
+     * trigger does depends on the patient's immune state (docs/model.md). */
+    remit__rng tr;
+    remit__rng_key(&tr, sc->seed, (uint64_t)replicate, (uint64_t)e->pid, REMIT_STREAM_TRIGGERS);
+    double rate = o->params[T->p_flare_rate] / 365.25, day = T->t0;
+    for (int k = 0; rate > 0.0 && k < MAX_TRIGGERS; k++) {
+      day += gsl_ran_exponential(&tr.gsl, 1.0 / rate);
+      if (day > T->t_end) {
+        break;
+      }
+      w->doses[n_doses++] = (remit_dose){floor(day), T->in_trigger, 1.0, 0.0};
+    }
+  }
   remit_status st = remit_model_set_params(w->m, o->params, T->spec->n_params);
   if (st == REMIT_OK) {
     st = remit_model_set_covariates(w->m, &mc);
   }
   if (st == REMIT_OK) {
-    st = remit_model_set_regimen(w->m, w->doses, ap->n_doses);
+    st = remit_model_set_regimen(w->m, w->doses, n_doses);
   }
   if (st == REMIT_OK) {
     remit_sim_options opt = {REMIT_SOLVER_CVODES_BDF, 1e-6, 1e-6, 0, T->t0};
@@ -587,6 +608,9 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
       o->outcomes[k].why = "solver failure";
     }
     return;
+  }
+  for (int k = ap->n_doses; k < n_doses; k++) {
+    add_event(o, w->doses[k].day, "flare_trigger", 0.0);
   }
   /* Dropout, then infections: both from the patient's event stream. */
   remit__rng ev;
@@ -682,7 +706,7 @@ static remit_status worker_init(const trial *T, worker *w) {
   size_t nd = (size_t)T->n_days;
   w->Y = malloc(sizeof(double) * nd * (size_t)T->spec->n_states);
   w->R = malloc(sizeof(double) * nd * (size_t)T->spec->n_readouts);
-  w->doses = malloc(sizeof(remit_dose) * (size_t)(T->max_doses + 1));
+  w->doses = malloc(sizeof(remit_dose) * (size_t)(T->max_doses + MAX_TRIGGERS + 1));
   int ok = w->Y && w->R && w->doses;
   for (int k = 0; k < 8; k++) {
     w->col[k] = malloc(sizeof(double) * nd);
