@@ -2,7 +2,7 @@
  *
  * bench_remit: the timing side of bench/run.sh (a benchmark, never a test).
  *
- *   remit_bench ref COHORT.csv N RTOL ATOL_REL TRAJ_OUT|- PERF_OUT
+ *   remit_bench ref COHORT.csv N RTOL ATOL_REL TRAJ_OUT|- PERF_OUT [cvodes|fast]
  *       The reference model (remit_spec_reference) on the first N patients of
  *       a cohort file (header = parameter names), MODEL.md regimen, daily
  *       grid -5..730.  Per patient, the wall time of set_params + simulate
@@ -12,13 +12,16 @@
  *       are -1); the four series of ../shared/peers/common.h's dump_traj go
  *       to TRAJ_OUT in the same text format.
  *
- *   remit_bench sle REPS PERF_OUT
+ *   remit_bench sle REPS PERF_OUT [cvodes|fast]
  *       The default SLE patient (remit_spec_sle, default covariates) under
  *       the CAR-T regimen: fludarabine 25 mg/m2 days -5..-3,
  *       cyclophosphamide 1000 mg/m2 day -3, cart19 1e6 cells/kg day 0, daily
  *       grid -5..730.  Rows 0..REPS-1: a fresh model each time (create,
  *       burn-in, simulate, destroy: what a new patient costs); rows
  *       REPS..2*REPS-1: the same model again (initial state cached).
+ *
+ *   The optional last word picks the backend: cvodes (REMIT_SOLVER_CVODES_BDF,
+ *   the default) or fast (REMIT_SOLVER_FAST).
  *
  *   remit_bench table REF_TRAJ|- LABEL PERF TRAJ|- [LABEL PERF TRAJ|-]...
  *       The markdown table: per tool the patients, median/min/max ms per
@@ -42,6 +45,10 @@
 #define NGRID 736
 #define NSERIES 4
 #define NMETRICS 6
+
+static remit_solver_kind solver_arg(int argc, char **argv, int pos) {
+  return argc > pos && !strcmp(argv[pos], "fast") ? REMIT_SOLVER_FAST : REMIT_SOLVER_CVODES_BDF;
+}
 
 static double now_s(void) {
   struct timespec ts;
@@ -152,6 +159,7 @@ static int run_ref(int argc, char **argv) {
   opt.rtol = atof(argv[4]);
   opt.atol = atof(argv[5]);
   opt.max_steps = 1000000;
+  opt.solver = solver_arg(argc, argv, 8);
   double times[NGRID];
   for (int g = 0; g < NGRID; g++)
     times[g] = g + T0_DAY;
@@ -254,6 +262,8 @@ static int run_sle(int argc, char **argv) {
           "pid,wall_s,steps,rhs_evals,rhs_evals_jac,jac_evals,lin_setups,newton_iters,"
           "err_fails,conv_fails\n");
   remit_model *warm = NULL;
+  remit_sim_options opt = {0};
+  opt.solver = solver_arg(argc, argv, 4);
   for (int r = 0; r < 2 * reps; r++) {
     const int fresh = r < reps;
     remit_model *m = NULL;
@@ -266,11 +276,11 @@ static int run_sle(int argc, char **argv) {
         return 1;
       m = warm;
       if (r == reps) { /* first use of the warm model computes (and caches) its y0 */
-        remit_model_simulate(m, NULL, times, NGRID, Y, NULL);
+        remit_model_simulate(m, &opt, times, NGRID, Y, NULL);
       }
       t0 = now_s();
     }
-    const remit_status st = remit_model_simulate(m, NULL, times, NGRID, Y, NULL);
+    const remit_status st = remit_model_simulate(m, &opt, times, NGRID, Y, NULL);
     remit_sim_stats s;
     remit_model_get_stats(m, &s);
     if (fresh)

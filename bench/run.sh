@@ -6,7 +6,8 @@
 #
 #   (a) remit on the reference model (remit_spec_reference = MODEL.md) over a
 #       log-normal cohort (patient 0 nominal, 12 parameters at CV 30 %),
-#       days -5..730, daily grid, rtol 1e-6, atol 1e-6 x scale, MODEL.md doses
+#       days -5..730, daily grid, rtol 1e-6, atol 1e-6 x scale, MODEL.md doses;
+#       with the CVODES backend and with the fast backend (REMIT_SOLVER_FAST)
 #   (b) the default SLE patient through remit_spec_sle() under the CAR-T
 #       regimen (Flu 25 mg/m2 d-5..-3, Cy 1000 mg/m2 d-3, cart19 1e6/kg d0):
 #       a fresh model per run (burn-in included) and the same model again
@@ -88,6 +89,9 @@ fi
 echo "== (a) remit, reference model"
 $PIN "$BENCH" ref cohort.csv "$NC" 1e-6 1e-6 traj_remit.csv perf_remit.csv
 ROWS+=("remit, reference model (CVODES BDF+dense)" perf_remit.csv traj_remit.csv)
+echo "== (a) remit, reference model, fast backend"
+$PIN "$BENCH" ref cohort.csv "$NC" 1e-6 1e-6 traj_fast.csv perf_fast.csv fast
+ROWS+=("remit, reference model, fast backend (REMIT_SOLVER_FAST)" perf_fast.csv traj_fast.csv)
 if [ $HAVE_PEERS = 1 ]; then
   echo "== (c) peers' CVODE C, analytic Jacobian"
   $PIN ./peers/cvode_run cohort.csv "$NC" jac 1e-6 1e-6 traj_cvode_jac.csv perf_cvode_jac.csv
@@ -95,6 +99,8 @@ if [ $HAVE_PEERS = 1 ]; then
   echo "== (a') remit again (order effects)"
   $PIN "$BENCH" ref cohort.csv "$NC" 1e-6 1e-6 - perf_remit2.csv
   ROWS+=("remit, reference model, second run" perf_remit2.csv -)
+  $PIN "$BENCH" ref cohort.csv "$NC" 1e-6 1e-6 - perf_fast2.csv fast
+  ROWS+=("remit, reference model, fast backend, second run" perf_fast2.csv -)
 fi
 
 echo "== (b) remit, default SLE patient"
@@ -105,6 +111,14 @@ if $PIN "$BENCH" sle "$NSLE" perf_sle.csv; then
   ROWS+=("remit, SLE default patient, same model (y0 cached)" perf_sle_warm.csv -)
 else
   echo "!! SLE run failed; left out of the table" >&2
+fi
+if $PIN "$BENCH" sle "$NSLE" perf_sle_fast.csv fast; then
+  head -n $((NSLE + 1)) perf_sle_fast.csv > perf_sle_fast_fresh.csv
+  { head -1 perf_sle_fast.csv; tail -n "$NSLE" perf_sle_fast.csv; } > perf_sle_fast_warm.csv
+  ROWS+=("remit, SLE default patient, fast backend, new model each (burn-in incl.)" perf_sle_fast_fresh.csv -)
+  ROWS+=("remit, SLE default patient, fast backend, same model (y0 cached)" perf_sle_fast_warm.csv -)
+else
+  echo "!! SLE run (fast backend) failed; left out of the table" >&2
 fi
 
 # optional interpreted peers

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake pkg-config libsundials-dev libgsl-dev libyaml-dev libsqlite3-dev)
+packages=(build-essential cmake pkg-config libsundials-dev libgsl-dev libyaml-dev libsqlite3-dev libnlopt-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,6 +16,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Vega, Vega-Lite and vega-embed for `remit report` (inlined into each report),
+# playwright-core for its browser test: pinned npm packages in build/npm.
+scripts/report-deps.sh
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE="${REMIT_BUILD_TYPE:-Release}" >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null

@@ -7,7 +7,9 @@
 #define REMIT_H
 
 #include "remit_context.h"
+#include "remit_fit.h"
 #include "remit_model.h"
+#include "remit_pathway.h"
 #include "remit_stats.h"
 #include "remit_status.h"
 #include "remit_store.h"

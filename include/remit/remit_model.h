@@ -209,7 +209,12 @@ typedef struct remit_dose {
 } remit_dose;
 
 typedef enum remit_solver_kind {
-  REMIT_SOLVER_CVODES_BDF = 0 /* SUNDIALS CVODES, BDF, dense direct Newton */
+  REMIT_SOLVER_FAST = 0,      /* the default: remit's own BDF (CVODE's method: same orders,
+                                 step and error control) for small dense models, without
+                                 SUNDIALS's generic vector machinery; several times faster.
+                                 A segment it fails is redone with CVODES
+                                 (docs/performance.md) */
+  REMIT_SOLVER_CVODES_BDF = 1 /* SUNDIALS CVODES, BDF, dense direct Newton: the reference */
 } remit_solver_kind;
 
 /* Solver options.  Zero-filled fields take their defaults, so

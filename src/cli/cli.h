@@ -34,5 +34,10 @@ int cmd_simulate(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 int cmd_trial(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+int cmd_sensitivity(int argc, char **argv);
+int cmd_pathway(int argc, char **argv);
 
 #endif /* REMIT_CLI_H */

@@ -11,13 +11,14 @@
 static void params_help(FILE *f) {
   fprintf(f,
           "usage: remit params [--model sle|reference] [--format table|csv|markdown]\n"
-          "                    [--list params|inputs|states|readouts]\n"
+          "                    [--list params|inputs|states|readouts] [--set FILE]\n"
           "\n"
           "Prints the model's parameter table: name, value, unit, inter-individual\n"
           "variability (log-normal CV, 0 = none), admissible range and source (a\n"
           "citation, or 'calibrated' and on what).  --list inputs shows the therapies\n"
           "a regimen can dose and their units; states and readouts list the columns\n"
-          "of `remit simulate`'s output.\n");
+          "of `remit simulate`'s output.  --set FILE shows the table with the values of\n"
+          "a parameter-set file (remit fit) and names the file as their source.\n");
 }
 
 /* CSV field: quoted, inner quotes doubled. */
@@ -32,7 +33,8 @@ static void csv_field(const char *s) {
   putchar('"');
 }
 
-static void print_params(const remit_model_spec *spec, const char *format) {
+static void print_params(const remit_model_spec *spec, const char *format,
+                         const remit_paramset *set, const char *set_path) {
   int csv = strcmp(format, "csv") == 0, md = strcmp(format, "markdown") == 0;
   if (csv) {
     printf("name,value,unit,cv,lower,upper,source\n");
@@ -41,8 +43,18 @@ static void print_params(const remit_model_spec *spec, const char *format) {
   } else {
     printf("%-18s %12s  %-16s %6s  %s\n", "name", "value", "unit", "cv", "source");
   }
+  char srcbuf[1024];
   for (int i = 0; i < spec->n_params; i++) {
-    const remit_param_info *p = &spec->params[i];
+    remit_param_info row = spec->params[i];
+    const remit_param_info *p = &row;
+    for (int k = 0; set && k < set->n; k++) {
+      if (strcmp(set->names[k], row.name) == 0) {
+        row.value = set->values[k];
+        snprintf(srcbuf, sizeof srcbuf, "parameter set %s (table: %.10g, %s)", set_path,
+                 spec->params[i].value, spec->params[i].source);
+        row.source = srcbuf;
+      }
+    }
     if (csv) {
       printf("%s,%.10g,", p->name, p->value);
       csv_field(p->unit);
@@ -75,19 +87,22 @@ static void print_inputs(const remit_model_spec *spec) {
 }
 
 int cmd_params(int argc, char **argv) {
-  const char *model = "sle", *format = "table", *list = "params";
+  const char *model = "sle", *format = "table", *list = "params", *set_path = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       params_help(stdout);
       return CLI_OK;
     }
-    if ((strcmp(a, "--model") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--list") == 0)) {
+    if ((strcmp(a, "--model") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--list") == 0 ||
+         strcmp(a, "--set") == 0)) {
       if (i + 1 >= argc) {
         return cli_usage_error("params", "%s needs a value", a);
       }
       const char *v = argv[++i];
-      if (strcmp(a, "--model") == 0) {
+      if (strcmp(a, "--set") == 0) {
+        set_path = v;
+      } else if (strcmp(a, "--model") == 0) {
         model = v;
       } else if (strcmp(a, "--format") == 0) {
         format = v;
@@ -106,7 +121,21 @@ int cmd_params(int argc, char **argv) {
     return cli_usage_error("params", "--format: '%s' is not table, csv or markdown", format);
   }
   if (strcmp(list, "params") == 0) {
-    print_params(spec, format);
+    remit_paramset *set = NULL;
+    if (set_path) {
+      remit_context *ctx = NULL;
+      if (remit_context_create(NULL, &ctx) != REMIT_OK) {
+        return CLI_FAIL;
+      }
+      if (remit_paramset_load(ctx, set_path, spec, &set) != REMIT_OK) {
+        fprintf(stderr, "remit params: %s\n", remit_context_errmsg(ctx));
+        remit_context_destroy(&ctx);
+        return CLI_USAGE;
+      }
+      remit_context_destroy(&ctx);
+    }
+    print_params(spec, format, set, set_path);
+    remit_paramset_destroy(&set);
   } else if (strcmp(list, "inputs") == 0) {
     print_inputs(spec);
   } else if (strcmp(list, "states") == 0) {

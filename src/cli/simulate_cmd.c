@@ -77,11 +77,14 @@ static void simulate_help(FILE *f) {
           "  --sledai S            baseline SLEDAI-2K (default 10)\n"
           "  --renal yes|no        lupus nephritis (default no)\n"
           "  --param NAME=VALUE    override a parameter of the table (repeatable)\n"
+          "  --parameter-set FILE  typical values from a parameter-set file (remit fit);\n"
+          "                        --param overrides still apply after it\n"
           "simulation:\n"
           "  --model sle|reference the SLE model (default) or the peers' reference model\n"
           "  --days N              last day (default 730); --start D first day (default -7)\n"
           "  --step D              output step in days (default 1)\n"
           "  --rtol R  --atol A    solver tolerances (default 1e-6, 1e-6 x state scale)\n"
+          "  --solver fast|cvodes  remit's BDF (default; CVODES fallback) or SUNDIALS CVODES\n"
           "  -o FILE               write the trajectory CSV to FILE\n"
           "  --quiet               no summary\n");
 }
@@ -95,10 +98,12 @@ typedef struct sim_args {
   double flu, cy;
   remit_covariates cov;
   double days, start, step, rtol, atol;
+  remit_solver_kind solver;
   const char *out;
   int quiet;
   const char *params[MAX_PARAMS];
   int n_params;
+  const char *parameter_set;
   const char *events[MAX_DOSES];
   int n_events;
 } sim_args;
@@ -128,8 +133,9 @@ static int parse_args(int argc, char **argv, sim_args *a) {
     }
     static const char *const with_value[] = {
         "--model", "--therapy", "-o", "--output", "--sex", "--renal", "--param", "--dose-event",
+        "--parameter-set",
         "--dose", "--flu", "--cy", "--age", "--weight", "--height", "--sledai", "--days",
-        "--start", "--step", "--rtol", "--atol"};
+        "--start", "--step", "--rtol", "--atol", "--solver"};
     int known = 0;
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
       known |= strcmp(f, with_value[k]) == 0;
@@ -140,7 +146,15 @@ static int parse_args(int argc, char **argv, sim_args *a) {
     if (!need_value(i, argc, f)) {
       return CLI_USAGE;
     }
-    if (strcmp(f, "--model") == 0) {
+    if (strcmp(f, "--solver") == 0) {
+      if (strcmp(v, "fast") == 0) {
+        a->solver = REMIT_SOLVER_FAST;
+      } else if (strcmp(v, "cvodes") == 0) {
+        a->solver = REMIT_SOLVER_CVODES_BDF;
+      } else {
+        return cli_usage_error("simulate", "--solver: '%s' is not fast or cvodes", v);
+      }
+    } else if (strcmp(f, "--model") == 0) {
       a->model = v;
     } else if (strcmp(f, "--therapy") == 0) {
       a->therapy = v;
@@ -162,6 +176,8 @@ static int parse_args(int argc, char **argv, sim_args *a) {
       } else {
         return cli_usage_error("simulate", "--renal: '%s' is not yes or no", v);
       }
+    } else if (strcmp(f, "--parameter-set") == 0) {
+      a->parameter_set = v;
     } else if (strcmp(f, "--param") == 0) {
       if (a->n_params == MAX_PARAMS) {
         return cli_usage_error("simulate", "--param: more than %d overrides", MAX_PARAMS);
@@ -562,6 +578,17 @@ int cmd_simulate(int argc, char **argv) {
   if (remit_model_create(ctx, spec, &m) != REMIT_OK) {
     goto library_error;
   }
+  if (a.parameter_set) {
+    remit_paramset *ps = NULL;
+    remit_status pst = remit_paramset_load(ctx, a.parameter_set, spec, &ps);
+    for (int k = 0; pst == REMIT_OK && k < ps->n; k++) {
+      pst = remit_model_set_param(m, ps->names[k], ps->values[k]);
+    }
+    remit_paramset_destroy(&ps);
+    if (pst != REMIT_OK) {
+      goto library_error;
+    }
+  }
   for (int k = 0; k < a.n_params; k++) {
     char name[128];
     const char *eq = strchr(a.params[k], '=');
@@ -595,7 +622,7 @@ int cmd_simulate(int argc, char **argv) {
   for (int i = 0; i < nt; i++) {
     times[i] = a.start + a.step * i;
   }
-  remit_sim_options opt = {REMIT_SOLVER_CVODES_BDF, a.rtol, a.atol, 0, a.start};
+  remit_sim_options opt = {a.solver, a.rtol, a.atol, 0, a.start};
   double t0 = now_ms();
   remit_status st = remit_model_simulate(m, &opt, times, nt, Y, R);
   double ms = now_ms() - t0;

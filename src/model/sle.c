@@ -490,6 +490,8 @@ static const remit_input sle_inputs[NI] = {
   X(proteinuria, "g/day", "proteinuria")                                                    \
   X(bcells, "cells/uL", "CD19+ B cells (naive + memory + activated autoreactive)")          \
   X(bcell_naive_fraction, "-", "naive share of B cells")                                    \
+  X(bcell_memory, "cells/uL", "memory and activated autoreactive B cells (CD19+, non-naive)")  \
+  X(plasmablasts, "cells/uL", "CD19+ plasmablasts and short-lived plasma cells (both pools)") \
   X(cart_level, "cells/uL", "CAR-T cells in blood (both products, all phenotypes)")         \
   X(crs_grade, "0-4", "ASTCT CRS grade proxy from IL-6 (thresholds crs_il6_*)")             \
   X(icans_grade, "0-4", "ICANS grade proxy from IL-6 (thresholds icans_il6_*)")             \
@@ -764,6 +766,8 @@ static void sle_readout(double t, const double *y, const double *p, double *r, v
   const double bc = y[S_b_n] + y[S_b_m] + y[S_b_a];
   r[R_bcells] = bc;
   r[R_bcell_naive_fraction] = bc > 0.0 ? y[S_b_n] / bc : 0.0;
+  r[R_bcell_memory] = y[S_b_m] + y[S_b_a];
+  r[R_plasmablasts] = y[S_pb] + y[S_pb_a];
   r[R_cart_level] = y[S_car_e] + y[S_car_m] + y[S_car_x] + y[S_bcar_e] + y[S_bcar_m];
   r[R_crs_grade] = grade_high(y[S_il6], p[P_crs_il6_1], p[P_crs_il6_2], p[P_crs_il6_3],
                               p[P_crs_il6_4]);

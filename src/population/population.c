@@ -10,6 +10,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "core/core_impl.h"
+#include "fit/fit_impl.h"
 #include "population.h"
 
 /* Most parameters that may vary between patients (a stack buffer per draw). */
@@ -79,18 +80,13 @@ remit_status remit__population_create(remit_context *ctx, const remit_scenario *
     goto fail;
   }
   for (int k = 0; k < np; k++) {
-    pp->typical[k] = spec->params[k].value;
     pp->lower[k] = spec->params[k].lower;
     pp->upper[k] = spec->params[k].upper;
   }
-  for (int k = 0; k < sc->n_param_overrides; k++) {
-    int i = remit_spec_param_index(spec, sc->param_overrides[k].param);
-    if (i < 0) {
-      st = REMIT_ERROR(ctx, REMIT_ERR_NOT_FOUND, "scenario parameter '%s' is not in model %s",
-                       sc->param_overrides[k].param, spec->name);
-      goto fail;
-    }
-    pp->typical[i] = sc->param_overrides[k].value;
+  /* Typical values: the table, then the scenario's parameter_set file, then
+   * its `parameters:` overrides (src/fit/paramset.c). */
+  if ((st = remit__scenario_typical(ctx, sc, spec, pp->typical)) != REMIT_OK) {
+    goto fail;
   }
   /* Which parameters vary, and how much: the table's CV unless overridden. */
   for (int k = 0; k < np; k++) {

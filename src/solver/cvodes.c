@@ -20,6 +20,7 @@
 
 #include "core/core_impl.h"
 #include "dense_lu.h"
+#include "fast_bdf.h"
 #include "solver_impl.h"
 
 struct remit__solver {
@@ -33,6 +34,14 @@ struct remit__solver {
   double *jac_rowmajor; /* n*n scratch for a user Jacobian */
   N_Vector ewt, ftmp;   /* error weights and f(y + dy) for difference quotients */
   int n;
+  /* REMIT_SOLVER_FAST (fast_bdf.c), made on first use.  A segment it fails
+   * is redone from its start with CVODES (the fallback). */
+  remit__fbdf *fast;
+  double *seg_y0;       /* the current segment's start, for the fallback */
+  double seg_t0, seg_tstop;
+  int use_fast;         /* configured for the fast backend */
+  int seg_on_cvodes;    /* the current segment fell back to CVODES */
+  long fallbacks;       /* segments redone with CVODES since creation */
 };
 
 /* Model right-hand side plus the zero-order inputs active in the segment. */
@@ -191,6 +200,8 @@ void remit__solver_destroy(remit_context *ctx, remit__solver **sp) {
     SUNContext_Free(&s->sunctx);
   }
   remit__free(ctx, s->jac_rowmajor);
+  remit__fbdf_destroy(ctx, &s->fast);
+  remit__free(ctx, s->seg_y0);
   remit__free(ctx, s);
   *sp = NULL;
 }
@@ -254,11 +265,31 @@ remit_status remit__solver_configure(remit__solver *s, remit_model *m, const rem
     return REMIT_ERROR(m->ctx, REMIT_ERR_ARG, "CVODES rejected rtol %g / atol %g / max_steps %ld",
                        o->rtol, o->atol, o->max_steps);
   }
+  s->use_fast = o->solver == REMIT_SOLVER_FAST;
+  if (s->use_fast && !s->fast) {
+    s->fast = remit__fbdf_create(m->ctx, s->n);
+    s->seg_y0 = remit__calloc(m->ctx, (size_t)s->n, sizeof(double));
+    if (!s->fast || !s->seg_y0) {
+      remit__fbdf_destroy(m->ctx, &s->fast);
+      return REMIT_ERROR(m->ctx, REMIT_ERR_NOMEM, "could not set up the fast solver");
+    }
+  }
+  if (s->use_fast) {
+    remit__fbdf_configure(s->fast, o->rtol, a, o->max_steps);
+  }
   return REMIT_OK;
 }
 
 remit_status remit__solver_start(remit__solver *s, remit_model *m, double t0, const double *y0,
                                  double t_stop) {
+  if (s->use_fast) {
+    memcpy(s->seg_y0, y0, sizeof(double) * (size_t)s->n);
+    s->seg_t0 = t0;
+    s->seg_tstop = t_stop;
+    s->seg_on_cvodes = 0;
+    remit__fbdf_start(s->fast, m, t0, y0, t_stop);
+    return REMIT_OK;
+  }
   memcpy(N_VGetArrayPointer(s->y), y0, sizeof(double) * (size_t)s->n);
   if (CVodeReInit(s->cvode_mem, t0, s->y) != CV_SUCCESS ||
       CVodeSetStopTime(s->cvode_mem, t_stop) != CV_SUCCESS) {
@@ -268,6 +299,21 @@ remit_status remit__solver_start(remit__solver *s, remit_model *m, double t0, co
 }
 
 remit_status remit__solver_advance(remit__solver *s, remit_model *m, double tout, double *y) {
+  if (s->use_fast && !s->seg_on_cvodes) {
+    if (remit__fbdf_advance(s->fast, m, tout, y) == REMIT__FBDF_OK) {
+      return REMIT_OK;
+    }
+    /* Fallback: redo this segment from its start with CVODES.  Rows already
+     * written in it passed the fast solver's error test and are kept. */
+    s->fallbacks++;
+    s->seg_on_cvodes = 1;
+    memcpy(N_VGetArrayPointer(s->y), s->seg_y0, sizeof(double) * (size_t)s->n);
+    if (CVodeReInit(s->cvode_mem, s->seg_t0, s->y) != CV_SUCCESS ||
+        CVodeSetStopTime(s->cvode_mem, s->seg_tstop) != CV_SUCCESS) {
+      return REMIT_ERROR(m->ctx, REMIT_ERR_SOLVER, "CVODES could not restart at day %g",
+                         s->seg_t0);
+    }
+  }
   sunrealtype t = tout;
   int flag = CVode(s->cvode_mem, tout, s->y, &t, CV_NORMAL);
   if (flag < 0) {
@@ -284,6 +330,13 @@ remit_status remit__solver_advance(remit__solver *s, remit_model *m, double tout
 }
 
 void remit__solver_add_stats(remit__solver *s, remit_sim_stats *st) {
+  if (s->use_fast) {
+    remit__fbdf_add_stats(s->fast, st); /* a failed attempt's work counts too */
+    if (!s->seg_on_cvodes) {
+      return;
+    }
+    st->segments -= 1;
+  }
   long v = 0;
   CVodeGetNumSteps(s->cvode_mem, &v);
   st->steps += v;
@@ -300,4 +353,12 @@ void remit__solver_add_stats(remit__solver *s, remit_sim_stats *st) {
   CVodeGetNumNonlinSolvConvFails(s->cvode_mem, &v);
   st->conv_fails += v;
   st->segments += 1;
+}
+
+long remit__solver_fallbacks(const remit__solver *s) { return s->fallbacks; }
+
+void remit__solver_inject_fast_failures(remit__solver *s, int count) {
+  if (s->fast) {
+    remit__fbdf_inject_failures(s->fast, count);
+  }
 }

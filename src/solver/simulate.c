@@ -19,7 +19,7 @@
 
 static remit_status resolve_options(remit_model *m, const remit_sim_options *in,
                                     const double *times, remit_sim_options *o) {
-  remit_sim_options d = {REMIT_SOLVER_CVODES_BDF, 1e-6, 1e-6, 100000, times[0]};
+  remit_sim_options d = {REMIT_SOLVER_FAST, 1e-6, 1e-6, 100000, times[0]};
   if (in) {
     if (in->rtol != 0.0) d.rtol = in->rtol;
     if (in->atol != 0.0) d.atol = in->atol;
@@ -27,7 +27,7 @@ static remit_status resolve_options(remit_model *m, const remit_sim_options *in,
     if (in->t_start != 0.0) d.t_start = in->t_start;
     d.solver = in->solver;
   }
-  if (d.solver != REMIT_SOLVER_CVODES_BDF) {
+  if (d.solver != REMIT_SOLVER_CVODES_BDF && d.solver != REMIT_SOLVER_FAST) {
     return REMIT_ERROR(m->ctx, REMIT_ERR_ARG, "unknown solver %d", (int)d.solver);
   }
   if (!(d.rtol > 0.0 && d.rtol < 1.0)) {
@@ -244,7 +244,7 @@ remit_status remit_model_initial_state(remit_model *m, double *y0_out) {
     return REMIT_ERROR(m ? m->ctx : NULL, REMIT_ERR_ARG, "remit_model_initial_state: NULL");
   }
   double t0 = m->y0_valid ? m->y0_t_start : 0.0;
-  remit_sim_options o = {REMIT_SOLVER_CVODES_BDF, 1e-6, 1e-6, 100000, t0};
+  remit_sim_options o = {REMIT_SOLVER_FAST, 1e-6, 1e-6, 100000, t0};
   remit_status st = remit__model_prepare(m);
   if (st == REMIT_OK && !m->y0_valid) {
     st = remit__solver_configure(m->solver, m, &o);

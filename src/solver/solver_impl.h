@@ -2,9 +2,11 @@
  *
  * solver_impl.h: the integrator behind remit_model_simulate.
  *
- * One backend today, SUNDIALS CVODES (BDF, dense direct Newton).  Its
- * memory is made once per patient object and re-initialised at every
- * segment, so a loop over patients allocates nothing.  The segment loop
+ * Two backends: SUNDIALS CVODES (BDF, dense direct Newton; cvodes.c) and
+ * remit's own BDF for small models (REMIT_SOLVER_FAST; fast_bdf.c), which
+ * falls back to CVODES for any segment it fails.  Their memory is made once
+ * per patient object and re-initialised at every segment, so a loop over
+ * patients allocates nothing.  The segment loop
  * (events, output grid) is in simulate.c and speaks to the backend only
  * through the functions below, so a second backend slots in beside it.
  */
@@ -29,5 +31,11 @@ remit_status remit__solver_advance(remit__solver *s, remit_model *m, double tout
 
 /* Adds the counters of the current segment to stats. */
 void remit__solver_add_stats(remit__solver *s, remit_sim_stats *stats);
+
+/* Segments the fast backend failed and CVODES redid, since creation. */
+long remit__solver_fallbacks(const remit__solver *s);
+
+/* Test hook: the fast backend fails its next `count` advances. */
+void remit__solver_inject_fast_failures(remit__solver *s, int count);
 
 #endif /* REMIT_SOLVER_IMPL_H */

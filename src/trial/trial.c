@@ -28,6 +28,7 @@
 #endif
 
 #include "core/core_impl.h"
+#include "fit/fit_impl.h"
 #include "output/store.h"
 #include "population/population.h"
 #include "population/rng.h"
@@ -43,15 +44,16 @@
 static const char *const readout_names[] = {
     "pga",      "anti_dsdna",    "c3_mg_dl",          "proteinuria",      "bcells",
     "cart_level", "crs_grade",   "icans_grade",       "neutropenia_grade", "igg_g_l",
-    "infection_hazard", "damage_sdi", "sledai2k", "bcell_naive_fraction", "il6_pg_ml"};
+    "infection_hazard", "damage_sdi", "sledai2k", "bcell_naive_fraction", "il6_pg_ml",
+    "bcell_memory", "plasmablasts"};
 enum {
   RD_PGA, RD_DSDNA, RD_C3, RD_PROT, RD_BCELLS, RD_CART, RD_CRS, RD_ICANS, RD_NEUT, RD_IGG,
-  RD_HAZARD, RD_DAMAGE, RD_SLEDAI, RD_NAIVE, RD_IL6, RD_N
+  RD_HAZARD, RD_DAMAGE, RD_SLEDAI, RD_NAIVE, RD_IL6, RD_MEMORY, RD_PLASMABLASTS, RD_N
 };
 
 /* Trajectory variables kept for the sampled patients. */
-static const int traj_vars[] = {RD_CART, RD_BCELLS, RD_NAIVE, RD_DSDNA, RD_C3, RD_IL6, RD_SLEDAI,
-                                RD_IGG};
+static const int traj_vars[] = {RD_CART, RD_BCELLS, RD_NAIVE, RD_MEMORY, RD_PLASMABLASTS,
+                                RD_DSDNA, RD_C3, RD_IL6, RD_SLEDAI, RD_IGG};
 
 /* Inputs counted as immunosuppressants/biologics at a visit (for DORIS and
  * LLDAS); hydroxychloroquine is an antimalarial and allowed in drug-free
@@ -592,7 +594,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
     st = remit_model_set_regimen(w->m, w->doses, n_doses);
   }
   if (st == REMIT_OK) {
-    remit_sim_options opt = {REMIT_SOLVER_CVODES_BDF, 1e-6, 1e-6, 0, T->t0};
+    remit_sim_options opt = {REMIT_SOLVER_FAST, 1e-6, 1e-6, 0, T->t0};
     st = remit_model_simulate(w->m, &opt, T->days, nd, w->Y, w->R);
   }
   if (st != REMIT_OK) {
@@ -1295,14 +1297,14 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
     if (!table) {
       st = REMIT_ERR_NOMEM;
     } else {
-      /* The table as used: typical values after the scenario's overrides. */
+      /* The table as used: typical values after the scenario's parameter
+       * set and overrides (the same values the population draws around). */
       memcpy(table, T.spec->params, sizeof(*table) * (size_t)T.spec->n_params);
       double *cov = remit__calloc(ctx, REMIT_N_COVARIATES, sizeof(double));
       double *typ = remit__calloc(ctx, (size_t)T.spec->n_params, sizeof(double));
-      for (int k = 0; cov && typ && k < sc->n_param_overrides; k++) {
-        int i = remit_spec_param_index(T.spec, sc->param_overrides[k].param);
-        if (i >= 0) {
-          table[i].value = sc->param_overrides[k].value;
+      if (cov && typ && remit__scenario_typical(ctx, sc, T.spec, typ) == REMIT_OK) {
+        for (int k = 0; k < T.spec->n_params; k++) {
+          table[k].value = typ[k];
         }
       }
       remit__free(ctx, cov);

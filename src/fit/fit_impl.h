@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fit_impl.h: private pieces of the fit module (src/fit/): a small RFC 4180
+ * CSV reader shared by the targets, mapping and parameter-set readers, and
+ * the typical values of a scenario (table -> parameter set -> overrides)
+ * that the trial engine uses.
+ */
+#ifndef REMIT_FIT_IMPL_H
+#define REMIT_FIT_IMPL_H
+
+#include "remit/remit_fit.h"
+#include "remit/remit_trial.h"
+
+/* A whole CSV file split into records of fields. */
+typedef struct remit__csv {
+  char *buf;        /* field storage */
+  char ***rec;      /* rec[r][f] */
+  int *n_fields;    /* per record */
+  int *line;        /* first line of each record */
+  int n_rec;
+} remit__csv;
+
+/* Reads path; lines whose first character is '#' (outside quotes) and empty
+ * lines are skipped when skip_comments is 1.  Errors: REMIT_ERR_IO, or
+ * REMIT_ERR_ARG "FILE:LINE: unterminated quoted field". */
+remit_status remit__csv_read(remit_context *ctx, const char *path, int skip_comments,
+                             remit__csv *out);
+void remit__csv_free(remit_context *ctx, remit__csv *csv);
+
+/* Strict number: the whole field a finite number; blank gives NaN when
+ * allow_blank, else an error.  Returns 0 ok, -1 bad. */
+int remit__parse_num(const char *s, int allow_blank, double *out);
+
+/* Typical values of a scenario's patients: the spec's table values, then the
+ * scenario's parameter_set file (if any), then its `parameters:` overrides.
+ * typical has spec->n_params entries. */
+remit_status remit__scenario_typical(remit_context *ctx, const remit_scenario *sc,
+                                     const remit_model_spec *spec, double *typical);
+
+/* Duplicates a string through the context's allocator (NULL on failure). */
+char *remit__strdup(remit_context *ctx, const char *s);
+
+#endif /* REMIT_FIT_IMPL_H */

@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * validate.c: simulating mapped targets and comparing them with published
+ * values.
+ *
+ * The evaluator runs each scenario named by a set of map rows through the
+ * trial engine (remit_trial_run) with R replicate trials of the scenario's
+ * own size, then reads each mapped statistic per replicate from the run
+ * store's `summaries` table.  The distribution across replicates (median and
+ * central 95 % interval, type-7 quantiles, remit_sample_summarize) is what a
+ * published value is compared with: because every replicate has the real
+ * trial's n, the binomial variability of a small trial is part of it.
+ *
+ * Nothing in this file reads a target's value to produce a simulated number:
+ * the published value is used only in the pass/fail comparison.
+ *
+ * Parameter overrides for a run are, in order (later wins): the base set
+ * (--parameter-set), the scenario's own parameter_set file and
+ * `parameters:` (applied by the engine), then the caller's values (a fit's
+ * candidate).  Every run of a scenario reuses its seed: common random
+ * numbers, the same virtual patients whatever the parameters.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "core/core_impl.h"
+#include "fit_impl.h"
+#include "remit/remit_stats.h"
+#include "remit/remit_trial.h"
+
+typedef struct ev_scen {
+  char *path;
+  char *db;
+  remit_scenario *sc;
+  remit_param_override *own; /* the scenario's own overrides (restored after each run) */
+  int n_own;
+  int reps;
+  int n_enrol_orig;
+} ev_scen;
+
+struct remit_evaluator {
+  remit_context *ctx;
+  const remit_map *map;
+  int *rows;
+  int *row_scen;
+  int n_rows;
+  ev_scen *scen;
+  int n_scen;
+  remit_eval_options opt;
+  remit_param_override *ovr; /* scratch for the merged overrides */
+  int ovr_cap;
+};
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+void remit_evaluator_destroy(remit_evaluator **evp) {
+  if (!evp || !*evp) {
+    return;
+  }
+  remit_evaluator *ev = *evp;
+  for (int s = 0; ev->scen && s < ev->n_scen; s++) {
+    ev_scen *e = &ev->scen[s];
+    if (e->sc) {
+      e->sc->param_overrides = e->own;
+      e->sc->n_param_overrides = e->n_own;
+      e->sc->design.n_enrol = e->n_enrol_orig;
+    }
+    remit_scenario_destroy(&e->sc);
+    free(e->path);
+    free(e->db);
+  }
+  free(ev->scen);
+  free(ev->rows);
+  free(ev->row_scen);
+  free(ev->ovr);
+  free(ev);
+  *evp = NULL;
+}
+
+static int endpoint_known(const remit_scenario *sc, const char *name) {
+  for (int k = 0; k < sc->n_endpoints; k++) {
+    if (strcmp(sc->endpoints[k].name, name) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* mkdir -p: creates path and its missing parents. */
+static int make_dirs(const char *path) {
+  char buf[4096];
+  if (strlen(path) >= sizeof buf) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  strcpy(buf, path);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p == '/') {
+      *p = '\0';
+      if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+        return -1;
+      }
+      *p = '/';
+    }
+  }
+  return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+remit_status remit_evaluator_create(remit_context *ctx, const remit_map *map, const int *rows,
+                                    int n_rows, const remit_eval_options *opt,
+                                    remit_evaluator **out) {
+  if (!ctx || !map || !rows || n_rows < 1 || !opt || !opt->workdir || !out) {
+    return REMIT_ERROR(ctx, REMIT_ERR_ARG, "remit_evaluator_create: bad arguments");
+  }
+  *out = NULL;
+  if (make_dirs(opt->workdir) != 0) {
+    return REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot create %s: %s", opt->workdir, strerror(errno));
+  }
+  remit_evaluator *ev = calloc(1, sizeof(*ev));
+  if (!ev || !(ev->rows = calloc((size_t)n_rows, sizeof(int))) ||
+      !(ev->row_scen = calloc((size_t)n_rows, sizeof(int))) ||
+      !(ev->scen = calloc((size_t)n_rows, sizeof(*ev->scen)))) {
+    remit_evaluator_destroy(&ev);
+    return REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
+  }
+  ev->ctx = ctx;
+  ev->map = map;
+  ev->opt = *opt;
+  ev->n_rows = n_rows;
+  int def = opt->default_replicates > 0 ? opt->default_replicates : 50;
+  remit_status st = REMIT_OK;
+  for (int i = 0; i < n_rows && st == REMIT_OK; i++) {
+    if (rows[i] < 0 || rows[i] >= map->n) {
+      st = REMIT_ERROR(ctx, REMIT_ERR_ARG, "map row %d out of range", rows[i]);
+      break;
+    }
+    ev->rows[i] = rows[i];
+    const remit_map_row *mr = &map->rows[rows[i]];
+    int s = 0;
+    while (s < ev->n_scen && strcmp(ev->scen[s].path, mr->scenario) != 0) {
+      s++;
+    }
+    if (s == ev->n_scen) {
+      ev_scen *e = &ev->scen[s];
+      e->path = remit__strdup(NULL, mr->scenario);
+      if (!e->path) {
+        st = REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
+        break;
+      }
+      ev->n_scen++;
+      st = remit_scenario_load(ctx, mr->scenario, &e->sc);
+      if (st != REMIT_OK) {
+        st = REMIT_ERROR(ctx, st, "%s:%d: scenario: %s", map->path, mr->line,
+                         remit_context_errmsg(ctx));
+        break;
+      }
+      e->own = e->sc->param_overrides;
+      e->n_own = e->sc->n_param_overrides;
+      e->n_enrol_orig = e->sc->design.n_enrol;
+      const char *base = strrchr(mr->scenario, '/');
+      base = base ? base + 1 : mr->scenario;
+      size_t len = strlen(opt->workdir) + strlen(base) + 32;
+      e->db = malloc(len);
+      if (!e->db) {
+        st = REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
+        break;
+      }
+      snprintf(e->db, len, "%s/%02d_%s.db", opt->workdir, s, base);
+    }
+    ev->row_scen[i] = s;
+    ev_scen *e = &ev->scen[s];
+    if (!endpoint_known(e->sc, mr->sim_endpoint)) {
+      st = REMIT_ERROR(ctx, REMIT_ERR_ARG, "%s:%d: scenario %s has no endpoint '%s'", map->path,
+                       mr->line, mr->scenario, mr->sim_endpoint);
+      break;
+    }
+    int r = opt->replicates > 0 ? opt->replicates : mr->replicates > 0 ? mr->replicates : def;
+    e->reps = r > e->reps ? r : e->reps;
+  }
+  if (st != REMIT_OK) {
+    remit_evaluator_destroy(&ev);
+    return st;
+  }
+  *out = ev;
+  return REMIT_OK;
+}
+
+long remit_evaluator_cost(const remit_evaluator *ev) {
+  long c = 0;
+  for (int s = 0; s < ev->n_scen; s++) {
+    const remit_scenario *sc = ev->scen[s].sc;
+    long n = sc->design.n_enrol > 0 ? sc->design.n_enrol : sc->design.n_screen;
+    if (ev->opt.max_patients > 0 && n > ev->opt.max_patients) {
+      n = ev->opt.max_patients;
+    }
+    c += n * ev->scen[s].reps;
+  }
+  return c;
+}
+
+static double endpoint_day(const remit_scenario *sc, const char *name) {
+  for (int k = 0; k < sc->n_endpoints; k++) {
+    if (strcmp(sc->endpoints[k].name, name) == 0) {
+      return sc->endpoints[k].day;
+    }
+  }
+  return NAN;
+}
+
+/* Reads one mapped statistic per replicate from a run store and summarises
+ * it across replicates. */
+static remit_status read_stat(remit_context *ctx, const char *db_path, const remit_scenario *sc,
+                              const remit_map_row *mr, int reps, double level,
+                              remit_sim_stat *out) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *q = NULL;
+  remit_status st = REMIT_OK;
+  double *val = calloc((size_t)reps + 1, sizeof(double));
+  double *x = calloc((size_t)reps + 1, sizeof(double));
+  double *nn = calloc((size_t)reps + 1, sizeof(double));
+  double *ws = calloc((size_t)reps + 1, sizeof(double));
+  int *seen = calloc((size_t)reps + 1, sizeof(int));
+  memset(out, 0, sizeof(*out));
+  out->median = out->lower = out->upper = out->mean = out->arm_n = NAN;
+  if (!val || !x || !nn || !ws || !seen) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
+    goto done;
+  }
+  if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot open %s: %s", db_path,
+                     db ? sqlite3_errmsg(db) : "out of memory");
+    goto done;
+  }
+  int pooled = strcmp(mr->arm, "*") == 0;
+  const char *stat = mr->stat == REMIT_MAP_MEAN       ? "mean"
+                     : mr->stat == REMIT_MAP_MEDIAN    ? "median"
+                     : mr->stat == REMIT_MAP_KM_MEDIAN ? "km_median"
+                                                       : "proportion";
+  const char *sql = pooled ? "SELECT replicate, estimate, n FROM summaries WHERE replicate IS NOT "
+                             "NULL AND endpoint = ?1 AND statistic = ?2 AND arm NOT LIKE '% vs %'"
+                           : "SELECT replicate, estimate, n FROM summaries WHERE replicate IS NOT "
+                             "NULL AND endpoint = ?1 AND statistic = ?2 AND arm = ?3";
+  if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: %s", db_path, sqlite3_errmsg(db));
+    goto done;
+  }
+  sqlite3_bind_text(q, 1, mr->sim_endpoint, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, stat, -1, SQLITE_STATIC);
+  if (!pooled) {
+    sqlite3_bind_text(q, 3, mr->arm, -1, SQLITE_STATIC);
+  }
+  int rc;
+  double day = endpoint_day(sc, mr->sim_endpoint);
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    int r = sqlite3_column_int(q, 0);
+    if (r < 0 || r >= reps) {
+      continue;
+    }
+    int is_null = sqlite3_column_type(q, 1) == SQLITE_NULL;
+    double e = is_null ? NAN : sqlite3_column_double(q, 1);
+    double n = sqlite3_column_double(q, 2);
+    if (mr->stat == REMIT_MAP_KM_MEDIAN && is_null && n > 0) {
+      /* Median not reached within the endpoint's window: it lies beyond the
+       * window, counted at the window's last day (a lower bound). */
+      e = day;
+    }
+    if (isnan(e)) {
+      continue;
+    }
+    if (pooled || mr->stat == REMIT_MAP_PROPORTION || mr->stat == REMIT_MAP_ONE_MINUS ||
+        mr->stat == REMIT_MAP_COUNT) {
+      x[r] += floor(e * n + 0.5); /* successes, from the proportion and its n */
+      nn[r] += n;
+    } else {
+      val[r] = e;
+      nn[r] = n;
+    }
+    seen[r] = 1;
+  }
+  if (rc != SQLITE_DONE) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: %s", db_path, sqlite3_errmsg(db));
+    goto done;
+  }
+  int m = 0;
+  for (int r = 0; r < reps; r++) {
+    if (!seen[r]) {
+      continue;
+    }
+    double v = val[r];
+    if (mr->stat == REMIT_MAP_PROPORTION || mr->stat == REMIT_MAP_ONE_MINUS ||
+        mr->stat == REMIT_MAP_COUNT) {
+      if (!(nn[r] > 0)) {
+        continue;
+      }
+      v = mr->stat == REMIT_MAP_COUNT ? x[r] : x[r] / nn[r];
+      if (mr->stat == REMIT_MAP_ONE_MINUS) {
+        v = 1.0 - v;
+      }
+    }
+    val[m] = v;
+    nn[m] = nn[r];
+    m++;
+  }
+  if (m == 0) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_NOT_FOUND,
+                     "%s:%d: no %s of endpoint '%s' for arm '%s' in %s (arm names: remit export "
+                     "RUN summaries)",
+                     "map", mr->line, stat, mr->sim_endpoint, mr->arm, db_path);
+    goto done;
+  }
+  remit_sample_summary s;
+  st = remit_sample_summarize(ctx, val, (size_t)m, level, ws, &s);
+  if (st != REMIT_OK) {
+    goto done;
+  }
+  out->n_reps = m;
+  out->median = s.median;
+  out->lower = s.lower;
+  out->upper = s.upper;
+  out->mean = s.mean;
+  remit_sample_summary sn;
+  if (remit_sample_summarize(ctx, nn, (size_t)m, level, ws, &sn) == REMIT_OK) {
+    out->arm_n = sn.median;
+  }
+done:
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  free(val);
+  free(x);
+  free(nn);
+  free(ws);
+  free(seen);
+  return st;
+}
+
+remit_status remit_evaluator_run(remit_evaluator *ev, const char *const *names,
+                                 const double *values, int n, double level, remit_sim_stat *out) {
+  remit_context *ctx = ev->ctx;
+  const remit_paramset *base = ev->opt.base;
+  int nb = base ? base->n : 0;
+  remit_status st = REMIT_OK;
+  for (int s = 0; s < ev->n_scen && st == REMIT_OK; s++) {
+    ev_scen *e = &ev->scen[s];
+    int need = nb + e->n_own + n + 1;
+    if (need > ev->ovr_cap) {
+      remit_param_override *o2 = realloc(ev->ovr, sizeof(*o2) * (size_t)need);
+      if (!o2) {
+        return REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
+      }
+      ev->ovr = o2;
+      ev->ovr_cap = need;
+    }
+    int k = 0;
+    for (int i = 0; i < nb; i++) {
+      ev->ovr[k++] = (remit_param_override){base->names[i], base->values[i]};
+    }
+    for (int i = 0; i < e->n_own; i++) {
+      ev->ovr[k++] = e->own[i];
+    }
+    for (int i = 0; i < n; i++) {
+      ev->ovr[k++] = (remit_param_override){(char *)names[i], values[i]};
+    }
+    /* The scenario is borrowed for the run with the merged overrides and
+     * the replicate count, then restored (its own arrays are untouched). */
+    remit_scenario *sc = e->sc;
+    int reps_orig = sc->replicates;
+    sc->param_overrides = ev->ovr;
+    sc->n_param_overrides = k;
+    sc->replicates = e->reps;
+    if (ev->opt.max_patients > 0 && sc->design.n_enrol > ev->opt.max_patients) {
+      sc->design.n_enrol = ev->opt.max_patients;
+    }
+    remit_trial_options topt = {0};
+    topt.output = e->db;
+    topt.overwrite = 1;
+    topt.threads = ev->opt.threads > 0 ? ev->opt.threads : 1;
+    double t0 = now_s();
+    st = remit_trial_run(ctx, sc, &topt);
+    double dt = now_s() - t0;
+    long np = (long)(sc->design.n_enrol > 0 ? sc->design.n_enrol : sc->design.n_screen) * e->reps;
+    sc->param_overrides = e->own;
+    sc->n_param_overrides = e->n_own;
+    sc->replicates = reps_orig;
+    sc->design.n_enrol = e->n_enrol_orig;
+    if (st != REMIT_OK) {
+      return REMIT_ERROR(ctx, st, "%s: %s", e->path, remit_context_errmsg(ctx));
+    }
+    if (ev->opt.on_scenario) {
+      ev->opt.on_scenario(e->path, e->reps, np, dt, ev->opt.user);
+    }
+    for (int i = 0; i < ev->n_rows && st == REMIT_OK; i++) {
+      if (ev->row_scen[i] == s) {
+        st = read_stat(ctx, e->db, sc, &ev->map->rows[ev->rows[i]], e->reps, level, &out[i]);
+      }
+    }
+  }
+  return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Validation                                                                */
+/* ------------------------------------------------------------------------ */
+
+remit_status remit_validate(remit_context *ctx, const remit_targets *targets,
+                            const remit_map *map, const remit_eval_options *opt,
+                            remit_validation_row *rows, int *n_pass) {
+  if (!ctx || !targets || !map || !opt || !rows) {
+    return REMIT_ERROR(ctx, REMIT_ERR_ARG, "remit_validate: NULL argument");
+  }
+  int *idx = calloc((size_t)map->n, sizeof(int));
+  remit_sim_stat *sim = calloc((size_t)map->n, sizeof(*sim));
+  if (!idx || !sim) {
+    free(idx);
+    free(sim);
+    return REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
+  }
+  for (int i = 0; i < map->n; i++) {
+    idx[i] = i;
+  }
+  remit_evaluator *ev = NULL;
+  remit_status st = remit_evaluator_create(ctx, map, idx, map->n, opt, &ev);
+  if (st == REMIT_OK) {
+    st = remit_evaluator_run(ev, NULL, NULL, 0, 0.95, sim);
+  }
+  int pass = 0;
+  for (int i = 0; st == REMIT_OK && i < map->n; i++) {
+    remit_validation_row *v = &rows[i];
+    v->map_row = i;
+    v->published = targets->rows[map->rows[i].target].value;
+    v->sim = sim[i];
+    /* Inside the central interval, bounds included: a published 5/5 = 1.0
+     * passes when at least 2.5 % of the simulated trials also give 5/5.
+     * A tiny tolerance absorbs binary rounding of x/n. */
+    double tol = 1e-9 * fmax(1.0, fabs(v->published));
+    v->pass = v->published >= v->sim.lower - tol && v->published <= v->sim.upper + tol;
+    pass += v->pass;
+  }
+  remit_evaluator_destroy(&ev);
+  free(idx);
+  free(sim);
+  if (n_pass) {
+    *n_pass = pass;
+  }
+  return st;
+}
+
+static void csv_text(FILE *f, const char *s) {
+  if (strpbrk(s, ",\"\r\n")) {
+    fputc('"', f);
+    for (; *s; s++) {
+      if (*s == '"') {
+        fputc('"', f);
+      }
+      fputc(*s, f);
+    }
+    fputc('"', f);
+  } else {
+    fputs(s, f);
+  }
+}
+
+static void csv_num(FILE *f, double v) {
+  if (!isnan(v)) {
+    fprintf(f, "%.6g", v);
+  }
+}
+
+remit_status remit_validation_write_csv(remit_context *ctx, const remit_targets *targets,
+                                        const remit_map *map, const remit_validation_row *rows,
+                                        FILE *out) {
+  if (!ctx || !targets || !map || !rows || !out) {
+    return REMIT_ERROR(ctx, REMIT_ERR_ARG, "remit_validation_write_csv: NULL argument");
+  }
+  fprintf(out, "id,therapy,endpoint,arm,statistic,timepoint_days,published,n,sim_median,"
+               "sim_lower,sim_upper,pass,used_for_fit,scenario,sim_endpoint,sim_n,replicates\n");
+  for (int i = 0; i < map->n; i++) {
+    const remit_validation_row *v = &rows[i];
+    const remit_map_row *mr = &map->rows[v->map_row];
+    const remit_target *t = &targets->rows[mr->target];
+    csv_text(out, t->id);
+    fputc(',', out);
+    csv_text(out, t->therapy);
+    fputc(',', out);
+    csv_text(out, t->endpoint);
+    fputc(',', out);
+    csv_text(out, mr->arm);
+    fprintf(out, ",%s,", remit_map_stat_name(mr->stat));
+    csv_num(out, t->timepoint_days);
+    fputc(',', out);
+    csv_num(out, v->published);
+    fputc(',', out);
+    csv_num(out, t->n);
+    fputc(',', out);
+    csv_num(out, v->sim.median);
+    fputc(',', out);
+    csv_num(out, v->sim.lower);
+    fputc(',', out);
+    csv_num(out, v->sim.upper);
+    fprintf(out, ",%d,%d,", v->pass, mr->used_for_fit);
+    csv_text(out, mr->scenario);
+    fputc(',', out);
+    csv_text(out, mr->sim_endpoint);
+    fputc(',', out);
+    csv_num(out, v->sim.arm_n);
+    fprintf(out, ",%d\n", v->sim.n_reps);
+  }
+  return ferror(out) ? REMIT_ERROR(ctx, REMIT_ERR_IO, "write error") : REMIT_OK;
+}
+
+static void bind_num(sqlite3_stmt *q, int i, double v) {
+  if (isnan(v)) {
+    sqlite3_bind_null(q, i);
+  } else {
+    sqlite3_bind_double(q, i, v);
+  }
+}
+
+remit_status remit_validation_write_store(remit_context *ctx, const char *db_path,
+                                          const remit_targets *targets, const remit_map *map,
+                                          const remit_validation_row *rows,
+                                          const char *provenance) {
+  if (!ctx || !db_path || !targets || !map || !rows) {
+    return REMIT_ERROR(ctx, REMIT_ERR_ARG, "remit_validation_write_store: NULL argument");
+  }
+  sqlite3 *db = NULL;
+  sqlite3_stmt *q = NULL;
+  remit_status st = REMIT_OK;
+  if (sqlite3_open(db_path, &db) != SQLITE_OK) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot open %s: %s", db_path,
+                     db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close(db);
+    return st;
+  }
+  const char *ddl =
+      "BEGIN;"
+      "DROP TABLE IF EXISTS validation;"
+      "CREATE TABLE validation (id TEXT, endpoint TEXT, arm TEXT, statistic TEXT, "
+      "timepoint_days REAL, published REAL, n REAL, sim_median REAL, sim_lower REAL, "
+      "sim_upper REAL, pass INTEGER, used_for_fit INTEGER);"
+      "DROP TABLE IF EXISTS validation_run;"
+      "CREATE TABLE validation_run (key TEXT PRIMARY KEY, value TEXT);";
+  char *err = NULL;
+  if (sqlite3_exec(db, ddl, NULL, NULL, &err) != SQLITE_OK) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: %s", db_path, err ? err : "?");
+    sqlite3_free(err);
+    goto done;
+  }
+  if (sqlite3_prepare_v2(db, "INSERT INTO validation VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+                         -1, &q, NULL) != SQLITE_OK) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: %s", db_path, sqlite3_errmsg(db));
+    goto done;
+  }
+  for (int i = 0; i < map->n; i++) {
+    const remit_validation_row *v = &rows[i];
+    const remit_map_row *mr = &map->rows[v->map_row];
+    const remit_target *t = &targets->rows[mr->target];
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, t->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, t->endpoint, -1, SQLITE_STATIC);
+    /* The arm column names the published arm (its therapy) and the
+     * simulated arm it was compared with. */
+    char arm[512];
+    snprintf(arm, sizeof arm, "%s [%s]", t->therapy, mr->arm);
+    sqlite3_bind_text(q, 3, arm, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 4, remit_map_stat_name(mr->stat), -1, SQLITE_STATIC);
+    bind_num(q, 5, t->timepoint_days);
+    bind_num(q, 6, v->published);
+    bind_num(q, 7, t->n);
+    bind_num(q, 8, v->sim.median);
+    bind_num(q, 9, v->sim.lower);
+    bind_num(q, 10, v->sim.upper);
+    sqlite3_bind_int(q, 11, v->pass);
+    sqlite3_bind_int(q, 12, mr->used_for_fit);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+      st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: %s", db_path, sqlite3_errmsg(db));
+      goto done;
+    }
+  }
+  sqlite3_finalize(q);
+  q = NULL;
+  if (sqlite3_prepare_v2(db, "INSERT INTO validation_run VALUES (?1, ?2)", -1, &q, NULL) !=
+      SQLITE_OK) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: %s", db_path, sqlite3_errmsg(db));
+    goto done;
+  }
+  const char *kv[][2] = {{"remit_version", remit_version()},
+                         {"build_info", remit_build_info()},
+                         {"targets", targets->path},
+                         {"map", map->path},
+                         {"provenance", provenance ? provenance : ""}};
+  for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, kv[i][0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, kv[i][1], -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+      st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: %s", db_path, sqlite3_errmsg(db));
+      goto done;
+    }
+  }
+  if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: %s", db_path, sqlite3_errmsg(db));
+  }
+done:
+  sqlite3_finalize(q);
+  if (st != REMIT_OK) {
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  }
+  sqlite3_close(db);
+  return st;
+}

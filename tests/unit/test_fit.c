@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * test_fit.c: the fit module (src/fit/): targets CSV parsing (quoting,
+ * errors with FILE:LINE), mapping checks, parameter-set round trip and its
+ * use by scenarios, validation's pass/fail logic on a tiny synthetic targets
+ * file, elasticities of an analytic function, Morris screening of a known
+ * function, the fit scale.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "remit/remit.h"
+#include "remit_test.h"
+
+static char dir[256];
+
+static const char *path_in(const char *name) {
+  static char buf[8][512];
+  static int k = 0;
+  k = (k + 1) % 8;
+  snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+  return buf[k];
+}
+
+static void write_file(const char *name, const char *text) {
+  FILE *f = fopen(path_in(name), "w");
+  fputs(text, f);
+  fclose(f);
+}
+
+static const char *HEADER =
+    "id,source,therapy,population,endpoint,timepoint_days,statistic,value,lower,upper,n,notes\n";
+
+static void test_targets(remit_context *ctx) {
+  char text[2048];
+  snprintf(text, sizeof text,
+           "%s"
+           "# a comment line\n"
+           "s1,\"Doe et al, J 2020\",drug A,SLE,\"ICANS, any grade\",28,proportion,0.0,,,4,\"say \"\"x\"\"\"\n"
+           "s1,Doe,drug A,SLE,ICANS count,28,count,3,,,4,note\n"
+           "s1,Doe,drug A,SLE,dose,0,fixed,1e6,,,4,design\n"
+           "s2,\"multi\nline\",drug B,SLE,SRI-4,364,proportion,0.4,0.3,0.5,100,\n",
+           HEADER);
+  write_file("targets.csv", text);
+  remit_targets *t = NULL;
+  REMIT_CHECK_STATUS(remit_targets_load(ctx, path_in("targets.csv"), &t), REMIT_OK);
+  REMIT_CHECK(t && t->n == 4, "4 target rows (got %d)", t ? t->n : -1);
+  if (t && t->n == 4) {
+    REMIT_CHECK(strcmp(t->rows[0].source, "Doe et al, J 2020") == 0, "quoted comma kept: '%s'",
+                t->rows[0].source);
+    REMIT_CHECK(strcmp(t->rows[0].endpoint, "ICANS, any grade") == 0, "endpoint '%s'",
+                t->rows[0].endpoint);
+    REMIT_CHECK(strcmp(t->rows[0].notes, "say \"x\"") == 0, "doubled quotes: '%s'",
+                t->rows[0].notes);
+    REMIT_CHECK(isnan(t->rows[0].lower) && t->rows[0].n == 4, "blank lower is NaN, n = 4");
+    REMIT_CHECK(strcmp(t->rows[3].source, "multi\nline") == 0, "newline inside quotes");
+    REMIT_CHECK(t->rows[3].line == 6, "line of the record after a multi-line field: %d",
+                t->rows[3].line);
+    REMIT_CHECK_REL(t->rows[3].upper, 0.5, 1e-15);
+  }
+  remit_targets_destroy(&t);
+  REMIT_CHECK(t == NULL, "destroy nulls the pointer");
+
+  /* Errors name the file and line. */
+  snprintf(text, sizeof text, "%ss1,Doe,drug A,SLE,x,28,proportion,0.5x,,,4,\n", HEADER);
+  write_file("bad_num.csv", text);
+  REMIT_CHECK_STATUS(remit_targets_load(ctx, path_in("bad_num.csv"), &t), REMIT_ERR_ARG);
+  REMIT_CHECK(strstr(remit_context_errmsg(ctx), "bad_num.csv:2") != NULL, "message: %s",
+              remit_context_errmsg(ctx));
+  write_file("bad_cols.csv", "id,source\ns1,Doe\n");
+  REMIT_CHECK_STATUS(remit_targets_load(ctx, path_in("bad_cols.csv"), &t), REMIT_ERR_ARG);
+  REMIT_CHECK(strstr(remit_context_errmsg(ctx), "lacks column") != NULL, "message: %s",
+              remit_context_errmsg(ctx));
+  snprintf(text, sizeof text, "%ss1,\"unterminated,drug,SLE,x,28,proportion,0.5,,,4,\n", HEADER);
+  write_file("bad_quote.csv", text);
+  REMIT_CHECK_STATUS(remit_targets_load(ctx, path_in("bad_quote.csv"), &t), REMIT_ERR_ARG);
+  REMIT_CHECK(strstr(remit_context_errmsg(ctx), "bad_quote.csv:2: unterminated") != NULL,
+              "message: %s", remit_context_errmsg(ctx));
+  REMIT_CHECK_STATUS(remit_targets_load(ctx, path_in("absent.csv"), &t), REMIT_ERR_IO);
+}
+
+static const char *MAP_HEADER =
+    "id,therapy,endpoint,timepoint_days,scenario,sim_endpoint,arm,statistic,replicates,"
+    "used_for_fit,note\n";
+
+static void check_map_error(remit_context *ctx, const remit_targets *t, const char *row,
+                            const char *expect) {
+  char text[1024];
+  snprintf(text, sizeof text, "%s%s", MAP_HEADER, row);
+  write_file("bad_map.csv", text);
+  remit_map *m = NULL;
+  REMIT_CHECK_STATUS(remit_map_load(ctx, path_in("bad_map.csv"), t, &m), REMIT_ERR_ARG);
+  REMIT_CHECK(strstr(remit_context_errmsg(ctx), "bad_map.csv:2") &&
+                  strstr(remit_context_errmsg(ctx), expect),
+              "map error mentions line 2 and '%s': %s", expect, remit_context_errmsg(ctx));
+  remit_map_destroy(&m);
+}
+
+/* A tiny scenario: four untreated-but-for-HCQ patients; ICANS never happens,
+ * so its proportion is 0 in every replicate. */
+static const char *TINY =
+    "name: tiny\nseed: 7\nreplicates: 3\npopulation: {n_enrol: 4}\n"
+    "arms:\n  - name: hcq\n    regimen: [{input: hydroxychloroquine, day: 0, amount: 400, duration: 60}]\n"
+    "design: {followup_days: 60}\nvisits: [0, 28, 56, 60]\n"
+    "endpoints:\n  - {name: icans28, kind: icans, day: 28}\n  - {name: sledai56, kind: sledai, day: 56}\n";
+
+static void test_map_and_validate(remit_context *ctx) {
+  char text[2048];
+  snprintf(text, sizeof text,
+           "%s"
+           "t,Doe,drug A,SLE,ICANS any grade,28,proportion,0.0,,,4,\n"
+           "t,Doe,drug A,SLE,ICANS count,28,count,3,,,4,\n"
+           "t,Doe,drug A,SLE,dose,0,fixed,400,,,4,design\n"
+           "t,Doe,drug A,SLE,no ICANS,28,proportion,1.0,,,4,\n"
+           "t,Doe,drug A,SLE,unmapped thing,,proportion,0.5,,,4,\n",
+           HEADER);
+  write_file("t.csv", text);
+  write_file("tiny.yaml", TINY);
+  remit_targets *t = NULL;
+  REMIT_CHECK_STATUS(remit_targets_load(ctx, path_in("t.csv"), &t), REMIT_OK);
+  if (!t) {
+    return;
+  }
+  /* Mapping errors. */
+  check_map_error(ctx, t, "t,drug A,absent,28,tiny.yaml,icans28,hcq,proportion,3,0,\n",
+                  "no target");
+  check_map_error(ctx, t, "t,drug A,dose,0,tiny.yaml,icans28,hcq,proportion,3,0,\n",
+                  "design row");
+  check_map_error(ctx, t,
+                  "t,drug A,ICANS any grade,28,tiny.yaml,icans28,hcq,ratio,3,0,\n",
+                  "statistic");
+  check_map_error(ctx, t,
+                  "t,drug A,ICANS any grade,28,tiny.yaml,icans28,hcq,proportion,3,2,\n",
+                  "used_for_fit");
+  check_map_error(ctx, t, "t,drug A,ICANS any grade,28,tiny.yaml,sledai56,*,median,3,0,\n",
+                  "pooled");
+  {
+    char two[1024];
+    snprintf(two, sizeof two, "%s%s%s", MAP_HEADER,
+             "t,drug A,ICANS any grade,28,tiny.yaml,icans28,hcq,proportion,3,0,\n",
+             "t,drug A,ICANS any grade,28,tiny.yaml,icans28,hcq,proportion,3,0,\n");
+    write_file("dup_map.csv", two);
+    remit_map *m = NULL;
+    REMIT_CHECK_STATUS(remit_map_load(ctx, path_in("dup_map.csv"), t, &m), REMIT_ERR_ARG);
+    REMIT_CHECK(strstr(remit_context_errmsg(ctx), "dup_map.csv:3: target already mapped"),
+                "duplicate mapping: %s", remit_context_errmsg(ctx));
+  }
+  /* A valid map: ICANS 0 passes, count 3 fails, 1 - proportion = 1 passes,
+   * and a median SLEDAI against 0 at day 28... the 'no ICANS' row. */
+  snprintf(text, sizeof text, "%s%s%s%s", MAP_HEADER,
+           "t,drug A,ICANS any grade,28,tiny.yaml,icans28,hcq,proportion,3,1,\n",
+           "t,drug A,ICANS count,28,tiny.yaml,icans28,*,count,3,0,\n",
+           "t,drug A,no ICANS,28,tiny.yaml,icans28,hcq,one_minus_proportion,,0,\n");
+  write_file("map.csv", text);
+  remit_map *m = NULL;
+  REMIT_CHECK_STATUS(remit_map_load(ctx, path_in("map.csv"), t, &m), REMIT_OK);
+  if (!m) {
+    remit_targets_destroy(&t);
+    return;
+  }
+  REMIT_CHECK(m->n == 3 && m->rows[0].used_for_fit == 1 && m->rows[2].replicates == 0,
+              "map rows parsed");
+  REMIT_CHECK(strcmp(m->rows[0].scenario, path_in("tiny.yaml")) == 0,
+              "scenario resolved against the map's folder: %s", m->rows[0].scenario);
+  /* Coverage: the unmapped row must be listed, the design row need not. */
+  write_file("unmapped.csv", "id,therapy,endpoint,timepoint_days,reason\n"
+                             "t,drug A,unmapped thing,,no endpoint kind\n");
+  int unl[4], n_unl = -1, n_listed = -1;
+  REMIT_CHECK_STATUS(remit_unmapped_check(ctx, path_in("unmapped.csv"), t, m, unl, 4, &n_unl,
+                                          &n_listed),
+                     REMIT_OK);
+  REMIT_CHECK(n_unl == 0 && n_listed == 1, "coverage: %d unlisted, %d listed", n_unl, n_listed);
+  write_file("unmapped2.csv", "id,therapy,endpoint,timepoint_days,reason\n");
+  REMIT_CHECK_STATUS(remit_unmapped_check(ctx, path_in("unmapped2.csv"), t, m, unl, 4, &n_unl,
+                                          &n_listed),
+                     REMIT_OK);
+  REMIT_CHECK(n_unl == 1 && unl[0] == 4, "one target neither mapped nor listed (%d)", n_unl);
+  write_file("unmapped3.csv", "id,therapy,endpoint,timepoint_days,reason\n"
+                              "t,drug A,ICANS count,28,but it is mapped\n");
+  REMIT_CHECK_STATUS(remit_unmapped_check(ctx, path_in("unmapped3.csv"), t, m, unl, 4, &n_unl,
+                                          &n_listed),
+                     REMIT_ERR_ARG);
+
+  remit_validation_row rows[3];
+  remit_eval_options eo = {0};
+  eo.workdir = path_in("runs/sub");
+  eo.default_replicates = 5;
+  eo.threads = 1;
+  int n_pass = -1;
+  REMIT_CHECK_STATUS(remit_validate(ctx, t, m, &eo, rows, &n_pass), REMIT_OK);
+  REMIT_CHECK(n_pass == 2, "2 of 3 pass (got %d)", n_pass);
+  REMIT_CHECK(rows[0].pass == 1 && rows[0].sim.median == 0.0 && rows[0].sim.n_reps == 5,
+              "ICANS 0/4 inside [0, 0] over 5 replicates (map 3, default 5: the larger)");
+  REMIT_CHECK(rows[1].pass == 0 && rows[1].sim.upper == 0.0, "a count of 3 lies outside [0, 0]");
+  REMIT_CHECK(rows[2].pass == 1 && rows[2].sim.lower == 1.0, "1 - proportion = 1");
+  REMIT_CHECK(rows[0].sim.arm_n == 4.0, "arm n = 4 (%g)", rows[0].sim.arm_n);
+  /* Outputs. */
+  FILE *f = fopen(path_in("v.csv"), "w");
+  REMIT_CHECK_STATUS(remit_validation_write_csv(ctx, t, m, rows, f), REMIT_OK);
+  fclose(f);
+  REMIT_CHECK_STATUS(remit_validation_write_store(ctx, path_in("v.db"), t, m, rows, "test"),
+                     REMIT_OK);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *q = NULL;
+  int n = -1, passed = -1;
+  if (sqlite3_open(path_in("v.db"), &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db,
+                         "SELECT count(*), sum(pass) FROM validation WHERE statistic IN "
+                         "('proportion','count','one_minus_proportion') AND used_for_fit IN (0,1)",
+                         -1, &q, NULL) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW) {
+    n = sqlite3_column_int(q, 0);
+    passed = sqlite3_column_int(q, 1);
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  REMIT_CHECK(n == 3 && passed == 2, "validation table: %d rows, %d pass", n, passed);
+  /* An evaluator with a parameter override: cost and a run. */
+  int idx[1] = {0};
+  remit_evaluator *ev = NULL;
+  eo.replicates = 2;
+  REMIT_CHECK_STATUS(remit_evaluator_create(ctx, m, idx, 1, &eo, &ev), REMIT_OK);
+  if (ev) {
+    REMIT_CHECK(remit_evaluator_cost(ev) == 8, "cost 2 replicates × 4 patients");
+    const char *nm[1] = {"a_r"};
+    double v[1] = {0.2};
+    remit_sim_stat s;
+    REMIT_CHECK_STATUS(remit_evaluator_run(ev, nm, v, 1, 0.95, &s), REMIT_OK);
+    REMIT_CHECK(s.n_reps == 2, "2 replicates read back");
+  }
+  remit_evaluator_destroy(&ev);
+  remit_map_destroy(&m);
+  remit_targets_destroy(&t);
+}
+
+static void test_paramset(remit_context *ctx) {
+  const remit_model_spec *spec = remit_spec_sle();
+  const char *names[] = {"car_rho", "a_ebaff"};
+  double vals[] = {2.3851234567890123, 0.41};
+  REMIT_CHECK_STATUS(remit_paramset_write(ctx, path_in("set.csv"), "fitted on x\nseed 3", names,
+                                          vals, 2),
+                     REMIT_OK);
+  remit_paramset *ps = NULL;
+  REMIT_CHECK_STATUS(remit_paramset_load(ctx, path_in("set.csv"), spec, &ps), REMIT_OK);
+  REMIT_CHECK(ps && ps->n == 2 && ps->values[0] == vals[0] && ps->values[1] == vals[1],
+              "round trip is exact (%%.17g)");
+  REMIT_CHECK(ps && strstr(ps->provenance, "fitted on x\nseed 3"), "provenance kept: %s",
+              ps ? ps->provenance : "");
+  double *p = calloc((size_t)spec->n_params, sizeof(double));
+  REMIT_CHECK_STATUS(remit_paramset_apply(ctx, ps, spec, p), REMIT_OK);
+  REMIT_CHECK(p[remit_spec_param_index(spec, "car_rho")] == vals[0], "applied");
+  free(p);
+  remit_paramset_destroy(&ps);
+  write_file("bad_set.csv", "# x\nname,value\ncar_rho,2\nno_such_param,1\n");
+  REMIT_CHECK_STATUS(remit_paramset_load(ctx, path_in("bad_set.csv"), spec, &ps),
+                     REMIT_ERR_NOT_FOUND);
+  REMIT_CHECK(strstr(remit_context_errmsg(ctx), "bad_set.csv:4"), "message: %s",
+              remit_context_errmsg(ctx));
+  write_file("bad_set2.csv", "car_rho,2\ncar_rho,3\n");
+  REMIT_CHECK_STATUS(remit_paramset_load(ctx, path_in("bad_set2.csv"), spec, &ps), REMIT_ERR_ARG);
+  write_file("bad_set3.csv", "car_rho,-1\n");
+  REMIT_CHECK_STATUS(remit_paramset_load(ctx, path_in("bad_set3.csv"), spec, &ps),
+                     REMIT_ERR_RANGE);
+
+  /* A scenario's parameter_set reaches the engine: the run's parameter
+   * table holds the set's value. */
+  char text[2048];
+  snprintf(text, sizeof text, "%sparameter_set: set.csv\n", TINY);
+  write_file("tiny_set.yaml", text);
+  remit_scenario *sc = NULL;
+  REMIT_CHECK_STATUS(remit_scenario_load(ctx, path_in("tiny_set.yaml"), &sc), REMIT_OK);
+  if (sc) {
+    sc->replicates = 1;
+    remit_trial_options o = {0};
+    o.output = path_in("set_run.db");
+    o.overwrite = 1;
+    o.threads = 1;
+    REMIT_CHECK_STATUS(remit_trial_run(ctx, sc, &o), REMIT_OK);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    double v = NAN;
+    if (sqlite3_open(path_in("set_run.db"), &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT value FROM parameters WHERE name = 'a_ebaff'", -1, &q,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW) {
+      v = sqlite3_column_double(q, 0);
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    REMIT_CHECK(v == 0.41, "stored a_ebaff = %g from the scenario's parameter set", v);
+  }
+  remit_scenario_destroy(&sc);
+}
+
+/* y0 = 2.5 x0^2 / x1, y1 = x0 + x1: elasticities (2, -1) and
+ * (x0/(x0+x1), x1/(x0+x1)); central differences are exact for y1 and
+ * O(h²) for y0. */
+static int analytic(const double *x, int k, double *y, int n_out, void *user) {
+  (void)k;
+  (void)n_out;
+  (void)user;
+  y[0] = 2.5 * x[0] * x[0] / x[1];
+  y[1] = x[0] + x[1];
+  return 0;
+}
+
+static void test_elasticities(remit_context *ctx) {
+  double x[2] = {1.7, 0.385}, base[2], E[4];
+  REMIT_CHECK_STATUS(remit_elasticities(ctx, analytic, NULL, x, 2, 2, 1e-4, base, E), REMIT_OK);
+  REMIT_CHECK_REL(E[0], 2.0, 1e-6);
+  REMIT_CHECK_REL(E[2], -1.0, 1e-6);
+  REMIT_CHECK_REL(E[1], 1.7 / 2.085, 1e-9);
+  REMIT_CHECK_REL(E[3], 0.385 / 2.085, 1e-9);
+  REMIT_CHECK_STATUS(remit_elasticities(ctx, analytic, NULL, x, 2, 2, 0.0, base, E), REMIT_ERR_ARG);
+}
+
+/* Morris on y = 3 x0 + x1² + 0 x2 over [0,1]^3 with 4 levels (delta 2/3):
+ * EE0 = 3 always (mu* = mu = 3, sigma = 0); EE2 = 0; EE1 = 2 x1 + delta,
+ * with x1 in {0, 1/3} going up or the mirror going down, so EE1 is 2/3 or
+ * 4/3: mu* in [2/3, 4/3], sigma > 0 (non-linear). */
+static int known(const double *x, int k, double *y, int n_out, void *user) {
+  (void)k;
+  (void)n_out;
+  (void)user;
+  y[0] = 3.0 * x[0] + x[1] * x[1];
+  return 0;
+}
+
+static void test_morris(remit_context *ctx) {
+  double ms[3], mu[3], sd[3];
+  REMIT_CHECK_STATUS(remit_morris(ctx, known, NULL, 3, 1, 20, 4, 11, ms, mu, sd), REMIT_OK);
+  REMIT_CHECK_REL(ms[0], 3.0, 1e-9);
+  REMIT_CHECK_REL(mu[0], 3.0, 1e-9);
+  REMIT_CHECK(fabs(sd[0]) < 1e-9, "linear factor: sigma 0 (%g)", sd[0]);
+  REMIT_CHECK_RANGE(ms[1], 2.0 / 3.0 - 1e-9, 4.0 / 3.0 + 1e-9);
+  REMIT_CHECK(sd[1] > 0.0, "non-linear factor: sigma > 0 (%g)", sd[1]);
+  REMIT_CHECK(ms[2] == 0.0 && mu[2] == 0.0, "inert factor: mu* = 0");
+  REMIT_CHECK(ms[0] > ms[1] && ms[1] > ms[2], "ranking x0 > x1 > x2");
+  REMIT_CHECK_STATUS(remit_morris(ctx, known, NULL, 3, 1, 20, 3, 11, ms, mu, sd), REMIT_ERR_ARG);
+}
+
+static void test_scale(void) {
+  remit_target t = {0};
+  t.value = 0.5;
+  t.n = 100;
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_PROPORTION, NAN), 0.05, 1e-12);
+  t.value = 1.0;
+  t.n = 5;
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_PROPORTION, NAN), 0.2, 1e-12);
+  t.n = NAN;
+  t.value = 0.5;
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_PROPORTION, 25), 0.1, 1e-12);
+  t.value = -8;
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_MEAN, 12), 1.0, 1e-12);
+  t.value = 110;
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_KM_MEDIAN, 5), 11.0, 1e-12);
+}
+
+int main(void) {
+  snprintf(dir, sizeof dir, "/tmp/remit_test_fit_XXXXXX");
+  if (!mkdtemp(dir)) {
+    return 1;
+  }
+  remit_context *ctx = NULL;
+  remit_context_create(NULL, &ctx);
+  test_targets(ctx);
+  test_map_and_validate(ctx);
+  test_paramset(ctx);
+  test_elasticities(ctx);
+  test_morris(ctx);
+  test_scale();
+  remit_context_destroy(&ctx);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) {
+    printf("note: could not remove %s\n", dir);
+  }
+  printf("%d passed, %d failed\n", remit_test_passed_, remit_test_failed_);
+  return remit_test_failed_ != 0;
+}
