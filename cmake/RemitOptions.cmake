@@ -6,3 +6,9 @@ endmacro()
 remit_option(REMIT_BUILD_TESTS "Build the test programs and register them with CTest" ON)
 remit_option(REMIT_BUILD_BENCH "Build the benchmarks under bench/" OFF)
 set(REMIT_SANITIZE "" CACHE STRING "Sanitizers for a checking build: address;undefined")
+
+# MPI (Debian openmpi-bin + libopenmpi-dev) splits a trial's patients across
+# processes and machines (docs/cluster.md); on by default when MPI is found.
+# Without it the library and `remit` work as before, in one process.
+find_package(MPI QUIET COMPONENTS C)
+remit_option(REMIT_ENABLE_MPI "Run trials across MPI ranks (mpirun -np N remit trial ...)" ${MPI_C_FOUND})

@@ -38,9 +38,16 @@ typedef struct remit_report_options {
   const char *js_dir;
   /* Individual patients drawn per arm over each trajectory band; 0 = 5. */
   int n_individuals;
+  /* Pathway stores only: other `remit pathway` stores (n_compare paths) whose
+   * waiting times, throughput, dropouts and base-case results are set beside
+   * this one's in a "Scenario comparison" section.  NULL/0: none. */
+  const char *const *compare;
+  int n_compare;
 } remit_report_options;
 
-/* Writes the report of the complete run at db_path to html_path.  The file
+/* Writes the report of the complete run at db_path to html_path.  A store
+ * written by `remit pathway` (run key kind = 'pathway') gets the care-pathway
+ * and cost-effectiveness report instead (docs/report.md).  The file
  * is written to html_path.partial and renamed to html_path only when
  * complete, so html_path is never a truncated report.
  *

@@ -246,12 +246,23 @@ typedef struct remit_trial_options {
    * partial store stays for --resume and the run returns REMIT_ERR_STATE. */
   int (*progress)(long done, long total, void *user);
   void *progress_user;
+  /* NULL: this process runs the whole trial.  Otherwise a pointer to an
+   * MPI_Comm (remit built with MPI, REMIT_HAVE_MPI in remit_config.h; MPI
+   * initialised by the caller, MPI_THREAD_FUNNELED is enough): every rank of
+   * it calls remit_trial_run with the same scenario and options, the chunks
+   * are split across the ranks, and rank 0 alone writes the store (the same
+   * store as one process would; docs/cluster.md).  `progress` is called on
+   * rank 0 only; a stop there stops every rank.  3+3 designs run on rank 0
+   * (each cohort's decision needs the previous one).  Every rank returns
+   * rank 0's status after the store is complete. */
+  const void *mpi_comm;
 } remit_trial_options;
 
 /* Runs every replicate of the scenario and writes the run store.  The same
- * scenario and seed give the same store whatever `threads` is; a resumed run
- * gives the same store as an uninterrupted one.  On failure the partial store
- * stays (marked running) for --resume and the context says why. */
+ * scenario and seed give the same store whatever `threads` is (and however
+ * many MPI ranks share the run); a resumed run gives the same store as an
+ * uninterrupted one.  On failure the partial store stays (marked running)
+ * for --resume and the context says why. */
 remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
                              const remit_trial_options *opt);
 

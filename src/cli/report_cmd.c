@@ -12,6 +12,7 @@
 static void report_help(FILE *f) {
   fprintf(f,
           "usage: remit report RUN.db -o REPORT.html [--js-dir DIR] [--individuals N]\n"
+          "       remit report PATHWAY.db [OTHER_PATHWAY.db ...] -o REPORT.html\n"
           "\n"
           "Writes one self-contained HTML report of a complete run (docs/report.md): the\n"
           "scenario in words, the patient flow, per-arm trajectories, the endpoint table,\n"
@@ -21,7 +22,10 @@ static void report_help(FILE *f) {
           "  --js-dir DIR      folder with vega, vega-lite and vega-embed (npm layout or the\n"
           "                    three .min.js files); default: $REMIT_VEGA_DIR, else the\n"
           "                    build's (scripts/report-deps.sh installs it)\n"
-          "  --individuals N   individual patients drawn per arm over each band (default 5)\n");
+          "  --individuals N   individual patients drawn per arm over each band (default 5)\n"
+          "A store of `remit pathway` gets the care-pathway and cost-effectiveness report\n"
+          "(waiting times, throughput, utilisation, dropouts, ICERs, CE plane, CEAC, EVPI,\n"
+          "tornado, CHEERS 2022); further pathway stores are compared with it.\n");
 }
 
 int cmd_report(int argc, char **argv) {
@@ -58,7 +62,9 @@ int cmd_report(int argc, char **argv) {
     } else if (!db) {
       db = a;
     } else {
-      return cli_usage_error("report", "one run store at a time ('%s' is extra)", a);
+      /* Further stores: pathway scenarios to compare (checked by the library),
+       * kept in argv slots already read (RUN.db took one, so 1 + n < i). */
+      argv[1 + opt.n_compare++] = argv[i];
     }
   }
   if (!db || !out) {
@@ -76,6 +82,7 @@ int cmd_report(int argc, char **argv) {
     fprintf(stderr, "remit report: out of memory\n");
     return CLI_FAIL;
   }
+  opt.compare = (const char *const *)(argv + 1);
   remit_status st = remit_report_write(ctx, db, out, &opt);
   int rc = CLI_OK;
   if (st != REMIT_OK) {

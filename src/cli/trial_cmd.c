@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: MIT
  *
  * trial_cmd.c: `remit trial SCENARIO.yaml -o RUN.db` and `remit export RUN TABLE`.
+ *
+ * Started by an MPI launcher (`mpirun -np N remit trial ...`, `srun`), the
+ * command initialises MPI and gives MPI_COMM_WORLD to remit_trial_run: the
+ * ranks share the patients and rank 0 writes the store and prints
+ * (docs/cluster.md).  The library itself never initialises MPI.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -10,11 +15,28 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "remit/remit_config.h"
+
+#ifdef REMIT_HAVE_MPI
+#include <mpi.h>
+
+/* 1 when an MPI launcher started this process.  A plain `remit trial` does
+ * not initialise MPI at all (it costs time and may warn about networks). */
+static int mpi_launched(void) {
+  static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
+  for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++) {
+    if (getenv(vars[k])) {
+      return 1;
+    }
+  }
+  return 0;
+}
+#endif
 
 static void trial_help(FILE *f) {
   fprintf(f,
           "usage: remit trial SCENARIO.yaml -o RUN.db [--resume] [--overwrite]\n"
-          "                   [--threads N] [--quiet]\n"
+          "                   [--threads N] [--chunk-size N] [--quiet]\n"
           "\n"
           "Runs the in silico trial a scenario describes (docs/scenarios.md; examples in\n"
           "scenarios/) and writes one SQLite store with the scenario, the parameter set,\n"
@@ -22,6 +44,11 @@ static void trial_help(FILE *f) {
           "The store is written as RUN.db.partial and renamed when complete; after an\n"
           "interruption, the same command with --resume continues it to the same result.\n"
           "  --threads N   worker threads (default: all cores); results do not depend on N\n"
+          "Under mpirun or srun the processes share the patients and rank 0 writes the\n"
+          "store; the store is the same as one process's (docs/cluster.md).\n"
+          "  --chunk-size N  patients per committed chunk, the unit of work shared between\n"
+          "                processes (default 256); only the chunks table depends on it;\n"
+          "                --resume needs the size the run started with\n"
           "  --overwrite   replace an existing RUN.db\n");
 }
 
@@ -84,6 +111,17 @@ int cmd_trial(int argc, char **argv) {
       if (opt.threads < 1 || opt.threads > 1024) {
         return cli_usage_error("trial", "--threads: %d is not between 1 and 1024", opt.threads);
       }
+    } else if (strcmp(a, "--chunk-size") == 0) {
+      if (i + 1 >= argc) {
+        return cli_usage_error("trial", "%s needs a value", a);
+      }
+      if (cli_parse_int("trial", a, argv[++i], &opt.chunk_size) != 0) {
+        return CLI_USAGE;
+      }
+      if (opt.chunk_size < 1 || opt.chunk_size > 100000) {
+        return cli_usage_error("trial", "--chunk-size: %d is not between 1 and 100000",
+                               opt.chunk_size);
+      }
     } else if (a[0] == '-') {
       return cli_usage_error("trial", "unknown option '%s' (try remit trial --help)", a);
     } else if (!scenario) {
@@ -99,29 +137,65 @@ int cmd_trial(int argc, char **argv) {
     return cli_usage_error("trial", "--resume and --overwrite exclude each other");
   }
   opt.output = out;
-  int show = !quiet && isatty(fileno(stderr));
+  int rank = 0, size = 1;
+  (void)size; /* used only with MPI */
+#ifdef REMIT_HAVE_MPI
+  MPI_Comm world = MPI_COMM_WORLD;
+  int mpi = mpi_launched();
+  if (mpi) {
+    /* Only this thread calls MPI; OpenMP threads inside a rank never do. */
+    int provided = 0;
+    if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+      fprintf(stderr, "remit trial: MPI_Init_thread failed\n");
+      return CLI_FAIL;
+    }
+    MPI_Comm_rank(world, &rank);
+    MPI_Comm_size(world, &size);
+    if (size > 1) {
+      opt.mpi_comm = &world;
+    }
+  }
+#endif
+  int show = !quiet && rank == 0 && isatty(fileno(stderr));
   opt.progress = progress;
   opt.progress_user = &show;
   signal(SIGINT, on_sigint);
   signal(SIGTERM, on_sigint);
   remit_context *ctx = NULL;
-  if (remit_context_create(NULL, &ctx) != REMIT_OK) {
-    fprintf(stderr, "remit trial: out of memory\n");
-    return CLI_FAIL;
-  }
   remit_scenario *sc = NULL;
-  remit_status st = remit_scenario_load(ctx, scenario, &sc);
   int rc = CLI_OK;
+  remit_status st = remit_context_create(NULL, &ctx);
   if (st != REMIT_OK) {
-    fprintf(stderr, "remit trial: %s\n", remit_context_errmsg(ctx));
+    fprintf(stderr, "remit trial: out of memory\n");
+    rc = CLI_FAIL;
+  } else {
+    st = remit_scenario_load(ctx, scenario, &sc);
+  }
+  int bad = st != REMIT_OK;
+#ifdef REMIT_HAVE_MPI
+  if (mpi && size > 1) { /* every rank read the scenario, or none runs */
+    int any = bad;
+    MPI_Allreduce(&any, &bad, 1, MPI_INT, MPI_MAX, world);
+  }
+#endif
+  if (rc != CLI_OK) {
+    /* no context */
+  } else if (bad) {
+    if (st != REMIT_OK && rank == 0) {
+      fprintf(stderr, "remit trial: %s\n", remit_context_errmsg(ctx));
+    } else if (st != REMIT_OK) {
+      fprintf(stderr, "remit trial: rank %d: %s\n", rank, remit_context_errmsg(ctx));
+    }
     rc = CLI_USAGE;
   } else {
     st = remit_trial_run(ctx, sc, &opt);
     if (st != REMIT_OK) {
-      fprintf(stderr, "remit trial: %s\n", remit_context_errmsg(ctx));
+      if (rank == 0) { /* every rank has rank 0's status and message */
+        fprintf(stderr, "remit trial: %s\n", remit_context_errmsg(ctx));
+      }
       rc = (st == REMIT_ERR_ARG || st == REMIT_ERR_RANGE || st == REMIT_ERR_NOT_FOUND) ? CLI_USAGE
                                                                                        : CLI_FAIL;
-    } else if (!quiet) {
+    } else if (!quiet && rank == 0) {
       if (remit_trial_print_summary(ctx, out, stdout) != REMIT_OK) {
         fprintf(stderr, "remit trial: %s\n", remit_context_errmsg(ctx));
         rc = CLI_FAIL;
@@ -130,6 +204,11 @@ int cmd_trial(int argc, char **argv) {
   }
   remit_scenario_destroy(&sc);
   remit_context_destroy(&ctx);
+#ifdef REMIT_HAVE_MPI
+  if (mpi) {
+    MPI_Finalize();
+  }
+#endif
   return rc;
 }
 

@@ -491,10 +491,11 @@ remit_status remit_map_load(remit_context *ctx, const char *path, const remit_ta
                        path, line);
       break;
     }
-    if (strcmp(f[col[MC_ARM]], "*") == 0 && s != REMIT_MAP_PROPORTION && s != REMIT_MAP_COUNT &&
-        s != REMIT_MAP_ONE_MINUS) {
+    if ((strcmp(f[col[MC_ARM]], "*") == 0 || strchr(f[col[MC_ARM]], '+')) &&
+        s != REMIT_MAP_PROPORTION && s != REMIT_MAP_COUNT && s != REMIT_MAP_ONE_MINUS) {
       st = REMIT_ERROR(ctx, REMIT_ERR_ARG,
-                       "%s:%d: arm '*' (all arms pooled) works for proportions and counts only",
+                       "%s:%d: arm '*' (all arms pooled) or 'a+b' (these arms pooled) works for "
+                       "proportions and counts only",
                        path, line);
       break;
     }

@@ -211,6 +211,23 @@ long remit_evaluator_cost(const remit_evaluator *ev) {
   return c;
 }
 
+/* 1 if `arm` is one of the '+'-separated names of `list`. */
+static int arm_listed(const char *list, const char *arm) {
+  if (!arm) {
+    return 0;
+  }
+  size_t n = strlen(arm);
+  for (const char *p = list; *p;) {
+    const char *e = strchr(p, '+');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len == n && strncmp(p, arm, n) == 0) {
+      return 1;
+    }
+    p += len + (e ? 1 : 0);
+  }
+  return 0;
+}
+
 static double endpoint_day(const remit_scenario *sc, const char *name) {
   for (int k = 0; k < sc->n_endpoints; k++) {
     if (strcmp(sc->endpoints[k].name, name) == 0) {
@@ -244,12 +261,15 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
                      db ? sqlite3_errmsg(db) : "out of memory");
     goto done;
   }
-  int pooled = strcmp(mr->arm, "*") == 0;
+  /* '*' pools every arm; 'a+b+c' pools the named arms (strata of one
+   * published arm, e.g. background-steroid strata: docs/validation.md). */
+  int pooled = strcmp(mr->arm, "*") == 0 || strchr(mr->arm, '+') != NULL;
+  int listed = strchr(mr->arm, '+') != NULL;
   const char *stat = mr->stat == REMIT_MAP_MEAN       ? "mean"
                      : mr->stat == REMIT_MAP_MEDIAN    ? "median"
                      : mr->stat == REMIT_MAP_KM_MEDIAN ? "km_median"
                                                        : "proportion";
-  const char *sql = pooled ? "SELECT replicate, estimate, n FROM summaries WHERE replicate IS NOT "
+  const char *sql = pooled ? "SELECT replicate, estimate, n, arm FROM summaries WHERE replicate IS NOT "
                              "NULL AND endpoint = ?1 AND statistic = ?2 AND arm NOT LIKE '% vs %'"
                            : "SELECT replicate, estimate, n FROM summaries WHERE replicate IS NOT "
                              "NULL AND endpoint = ?1 AND statistic = ?2 AND arm = ?3";
@@ -267,6 +287,9 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
     int r = sqlite3_column_int(q, 0);
     if (r < 0 || r >= reps) {
+      continue;
+    }
+    if (listed && !arm_listed(mr->arm, (const char *)sqlite3_column_text(q, 3))) {
       continue;
     }
     int is_null = sqlite3_column_type(q, 1) == SQLITE_NULL;

@@ -235,18 +235,18 @@
   X(sl_w2, 2.0, "points", 0.0, 2.0, 2.0, "SLEDAI-2K weight (clinical.md 4.1) [V]")              \
   X(sl_w1, 1.0, "points", 0.0, 1.0, 1.0, "SLEDAI-2K weight (clinical.md 4.1) [V]")              \
   X(th_prot, 0.5, "g/day", 0.0, 0.0, 10.0, "SLEDAI-2K proteinuria > 0.5 g/24 h (clinical.md 4.1) [V]") \
-  X(th_haem, 0.45, "renal unit", 0.0, 0.0, 100.0,                                               \
+  X(th_haem, 0.45, "renal unit", 0.8, 0.0, 100.0,                                               \
     SRC_CAL "renal inflammation for > 5 RBC/hpf (item definition clinical.md 4.1) [GAP mapping]") \
-  X(th_pyuria, 0.9, "renal unit", 0.0, 0.0, 100.0, SRC_CAL "renal inflammation for > 5 WBC/hpf [GAP mapping]") \
-  X(th_casts, 1.3, "renal unit", 0.0, 0.0, 100.0, SRC_CAL "renal inflammation for urinary casts [GAP mapping]") \
-  X(th_arthritis, 0.45, "msk unit", 0.0, 0.0, 100.0, SRC_CAL "arthritis (> 2 joints) [GAP mapping]") \
-  X(th_myositis, 2.2, "msk unit", 0.0, 0.0, 100.0, SRC_CAL "myositis [GAP mapping]")           \
-  X(th_rash, 0.5, "muco unit", 0.0, 0.0, 100.0, SRC_CAL "rash [GAP mapping]")                   \
-  X(th_alopecia, 1.1, "muco unit", 0.0, 0.0, 100.0, SRC_CAL "alopecia [GAP mapping]")           \
-  X(th_ulcers, 1.45, "muco unit", 0.0, 0.0, 100.0, SRC_CAL "mucosal ulcers [GAP mapping]")      \
-  X(th_vasculitis, 2.6, "muco unit", 0.0, 0.0, 100.0, SRC_CAL "cutaneous vasculitis [GAP mapping]") \
-  X(th_pleurisy, 1.25, "sero unit", 0.0, 0.0, 100.0, SRC_CAL "pleurisy [GAP mapping]")          \
-  X(th_pericarditis, 1.8, "sero unit", 0.0, 0.0, 100.0, SRC_CAL "pericarditis [GAP mapping]")   \
+  X(th_pyuria, 0.9, "renal unit", 0.8, 0.0, 100.0, SRC_CAL "renal inflammation for > 5 WBC/hpf [GAP mapping]") \
+  X(th_casts, 1.3, "renal unit", 0.8, 0.0, 100.0, SRC_CAL "renal inflammation for urinary casts [GAP mapping]") \
+  X(th_arthritis, 0.45, "msk unit", 0.8, 0.0, 100.0, SRC_CAL "arthritis (> 2 joints) [GAP mapping]") \
+  X(th_myositis, 2.2, "msk unit", 0.8, 0.0, 100.0, SRC_CAL "myositis [GAP mapping]")           \
+  X(th_rash, 0.5, "muco unit", 0.8, 0.0, 100.0, SRC_CAL "rash [GAP mapping]")                   \
+  X(th_alopecia, 1.1, "muco unit", 0.8, 0.0, 100.0, SRC_CAL "alopecia [GAP mapping]")           \
+  X(th_ulcers, 1.45, "muco unit", 0.8, 0.0, 100.0, SRC_CAL "mucosal ulcers [GAP mapping]")      \
+  X(th_vasculitis, 2.6, "muco unit", 0.8, 0.0, 100.0, SRC_CAL "cutaneous vasculitis [GAP mapping]") \
+  X(th_pleurisy, 1.25, "sero unit", 0.8, 0.0, 100.0, SRC_CAL "pleurisy [GAP mapping]")          \
+  X(th_pericarditis, 1.8, "sero unit", 0.8, 0.0, 100.0, SRC_CAL "pericarditis [GAP mapping]")   \
   X(th_fever, 18.0, "IFN unit", 0.0, 0.0, 1000.0, SRC_CAL "SLE fever (> 38 C) from type I IFN [GAP mapping]") \
   X(th_plt_sledai, 100.0, "1e9/L", 0.0, 0.0, 1000.0, "SLEDAI-2K thrombocytopenia < 100 x10^9/L (clinical.md 4.1) [V]") \
   X(th_wbc_sledai, 3000.0, "cells/uL", 0.0, 0.0, 20000.0, "SLEDAI-2K leukopenia < 3 x10^9/L (clinical.md 4.1) [V]") \

@@ -38,7 +38,9 @@
 #include <sqlite3.h>
 
 #include "core/core_impl.h"
+#include "pathway/pathway_impl.h"
 #include "remit/remit_model.h"
+#include "remit/remit_pathway.h"
 #include "remit/remit_report.h"
 #include "remit/remit_stats.h"
 #include "remit/remit_trial.h"
@@ -73,6 +75,10 @@ typedef struct report {
   remit_scenario *sc;   /* NULL when the stored scenario could not be read back */
   const remit_model_spec *spec;
   remit_status status;  /* first error met while writing */
+  int pathway;          /* 1: a `remit pathway` store (care pathway and CEA) */
+  const char *const *compare; /* other pathway stores to compare with */
+  int n_compare;
+  int secno[8];         /* pathway report: section numbers */
 } report;
 
 /* ------------------------------------------------------------------------ */
@@ -1782,6 +1788,1346 @@ static remit_status put_scripts(report *R, char *const js[N_JS_LIBS], const size
 }
 
 /* ------------------------------------------------------------------------ */
+/* Pathway and cost-effectiveness stores (`remit pathway`)                   */
+/* ------------------------------------------------------------------------ */
+
+/* A pathway store (src/pathway/pathway_output.c) has no application id and
+ * no run status: it is recognised by run.kind = 'pathway' and its tables, and
+ * it is complete whenever it exists (it is written as .partial and renamed).
+ * Numbers the report computes itself for it:
+ *  - treated per centre and year: the mean over replicates (as the store's
+ *    pathway_centre_year) and the range over replicates;
+ *  - dropouts: the share of referred patients with its Wilson interval;
+ *  - PSA: type-7 2.5 % and 97.5 % quantiles of cost, QALYs and of the
+ *    increments against the reference strategy, and the share of samples in
+ *    which each strategy has the highest net monetary benefit at the
+ *    tornado's WTP;
+ *  - the CE plane: each PSA sample's increments against the reference. */
+
+#define MAX_STRATS 32
+
+static const char *pw_reason_words(const char *r) {
+  static const char *const map[][2] = {
+      {"ineligible", "ineligible at the eligibility check"},
+      {"death", "died while waiting"},
+      {"withdrawal", "withdrew while waiting"},
+      {"deterioration", "severe flare made them ineligible"},
+      {"apheresis_failure", "apheresis failed (all attempts)"},
+      {"manufacturing_failure", "manufacturing failed (all attempts)"},
+      {"waiting_at_horizon", "still waiting at the horizon"}};
+  for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
+    if (strcmp(map[k][0], r) == 0) {
+      return map[k][1];
+    }
+  }
+  return r;
+}
+
+/* A rounded amount with thousands separators ("-1,234,567"), or "NA". */
+static const char *fmt_money(char *buf, size_t len, double v) {
+  if (!isfinite(v)) {
+    snprintf(buf, len, "NA");
+    return buf;
+  }
+  char digits[64];
+  snprintf(digits, sizeof digits, "%.0f", fabs(v));
+  size_t nd = strlen(digits), o = 0;
+  if (v < 0 && strcmp(digits, "0") != 0 && o + 1 < len) {
+    buf[o++] = '-';
+  }
+  for (size_t i = 0; i < nd && o + 2 < len; i++) {
+    buf[o++] = digits[i];
+    if ((nd - i - 1) % 3 == 0 && i + 1 < nd) {
+      buf[o++] = ',';
+    }
+  }
+  buf[o] = '\0';
+  return buf;
+}
+
+/* An amount in euros for running text: "€1,234" or "−€1,234". */
+static const char *fmt_eur(char *buf, size_t len, double v) {
+  char m[32]; /* up to 10^18 with separators */
+  fmt_money(m, sizeof m, fabs(v));
+  snprintf(buf, len, "%s%s%.24s", isfinite(v) && v < 0 && strcmp(m, "0") != 0 ? "−" : "",
+           isfinite(v) ? "€" : "", m);
+  return buf;
+}
+
+static double run_num(report *R, const char *key) {
+  char b[64];
+  return run_get(R, key, b, sizeof b) && b[0] ? strtod(b, NULL) : NAN;
+}
+
+static double pw_metric(report *R, const char *metric) {
+  sqlite3_stmt *q = prepare(R, "SELECT value FROM pathway_summary WHERE metric = ?");
+  double v = NAN;
+  if (q) {
+    sqlite3_bind_text(q, 1, metric, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+      v = col_real(q, 0);
+    }
+  }
+  sqlite3_finalize(q);
+  return v;
+}
+
+static void put_pw_dist(report *R, const pw_dist *d) {
+  char a[32], b[32];
+  fmt_num(a, sizeof a, d->a);
+  fmt_num(b, sizeof b, d->b);
+  switch (d->kind) {
+    case PW_DIST_FIXED: put(R, "%s days", a); break;
+    case PW_DIST_EXPONENTIAL: put(R, "exponential, mean %s days", a); break;
+    case PW_DIST_LOGNORMAL: put(R, "log-normal, median %s days, CV %s", a, b); break;
+    case PW_DIST_GAMMA: put(R, "gamma, mean %s days, SD %s", a, b); break;
+    case PW_DIST_UNIFORM: put(R, "uniform %s&ndash;%s days", a, b); break;
+  }
+}
+
+/* Reads the pathway scenario back from its file when the file still holds
+ * the stored text (and so does the patients' scenario it names); otherwise
+ * the words come from the store's tables only. */
+static remit_pathway_scenario *pw_load_scenario(report *R, char *why, size_t why_len) {
+  why[0] = '\0';
+  static const char *const keys[2][2] = {{"scenario", "scenario_text"},
+                                         {"patients_scenario", "patients_scenario_text"}};
+  for (int k = 0; k < 2; k++) {
+    char path[4096];
+    char *text = run_get_alloc(R, keys[k][1]);
+    run_get(R, keys[k][0], path, sizeof path);
+    char *disk = NULL;
+    size_t len = 0;
+    int same = text && path[0] && is_file(path) &&
+               slurp(R->ctx, path, &disk, &len) == REMIT_OK && strcmp(disk, text) == 0;
+    remit__free(R->ctx, disk);
+    remit__free(R->ctx, text);
+    if (!same) {
+      snprintf(why, why_len, "%.400s is no longer the file this run read",
+               path[0] ? path : "the scenario");
+      return NULL;
+    }
+  }
+  char path[4096];
+  run_get(R, "scenario", path, sizeof path);
+  remit_pathway_scenario *sc = NULL;
+  if (remit_pathway_load(R->ctx, path, &sc) != REMIT_OK) {
+    snprintf(why, why_len, "%s", remit_context_errmsg(R->ctx));
+    return NULL;
+  }
+  return sc;
+}
+
+typedef struct pw_strat {
+  char name[128];
+  char kind[32];
+} pw_strat;
+
+/* Strategies in the scenario's order (cea_strategies is written in it). */
+static int pw_strategies(report *R, pw_strat *s) {
+  int n = 0;
+  sqlite3_stmt *q = prepare(R, "SELECT strategy, kind FROM cea_strategies ORDER BY rowid");
+  while (q && sqlite3_step(q) == SQLITE_ROW && n < MAX_STRATS) {
+    snprintf(s[n].name, sizeof s[n].name, "%s", col_text(q, 0));
+    snprintf(s[n].kind, sizeof s[n].kind, "%s", col_text(q, 1));
+    n++;
+  }
+  sqlite3_finalize(q);
+  return n;
+}
+
+static int pw_strat_index(const pw_strat *s, int n, const char *name) {
+  for (int k = 0; k < n; k++) {
+    if (strcmp(s[k].name, name) == 0) {
+      return k;
+    }
+  }
+  return -1;
+}
+
+enum { PS_SCENARIO, PS_PATHWAY, PS_COMPARE, PS_CEA, PS_UNCERTAINTY, PS_TORNADO, PS_CHEERS, PS_N };
+
+/* Section numbers: only the sections the store has are numbered. */
+static void pw_number_sections(report *R, int has_pw, int has_cea) {
+  int n = 0;
+  for (int k = 0; k < PS_N; k++) {
+    int present = k == PS_PATHWAY ? has_pw
+                  : k == PS_COMPARE ? R->n_compare > 0
+                  : (k == PS_CEA || k == PS_UNCERTAINTY || k == PS_TORNADO) ? has_cea
+                                                                             : 1;
+    R->secno[k] = present ? ++n : 0;
+  }
+}
+
+static void pw_header(report *R, int has_pw, int has_cea) {
+  char name[512] = "", version[128] = "", build[512] = "", seed[64] = "";
+  run_get(R, "name", name, sizeof name);
+  run_get(R, "version", version, sizeof version);
+  run_get(R, "build", build, sizeof build);
+  run_get(R, "seed", seed, sizeof seed);
+  put(R, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<meta name=\"generator\" content=\"remit %s\">\n<title>remit report: ",
+      version);
+  put_html(R, name);
+  put(R, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", (const char *)remit__report_css);
+  put(R, "<header><h1>Care pathway and cost-effectiveness report: ");
+  put_html(R, name);
+  put(R, "</h1>\n<p class=\"meta\">Run store <code>");
+  put_html(R, R->db_path);
+  put(R, "</code> (a <code>remit pathway</code> store), written by remit ");
+  put_html(R, version);
+  put(R, " (");
+  put_html(R, build);
+  put(R, "), master seed <b>");
+  put_html(R, seed);
+  put(R, "</b>.</p>\n<p class=\"meta\">Simulated patients and prices, not a published "
+         "evaluation: every number comes from the models and the scenario in section 1 "
+         "(methods: docs/pathway.md). Money in euros (€), discounted where stated. Each "
+         "chart's menu (<b>&hellip;</b>) saves it as SVG or PNG.</p>\n<nav>"
+         "<a href=\"#scenario\">%d Scenario</a> ", R->secno[PS_SCENARIO]);
+  if (has_pw) {
+    put(R, "<a href=\"#pathway\">%d Pathway</a> ", R->secno[PS_PATHWAY]);
+  }
+  if (R->n_compare > 0) {
+    put(R, "<a href=\"#comparison\">%d Scenario comparison</a> ", R->secno[PS_COMPARE]);
+  }
+  if (has_cea) {
+    put(R, "<a href=\"#cea\">%d Cost-effectiveness</a> <a href=\"#uncertainty\">%d Decision "
+           "uncertainty</a> <a href=\"#tornado\">%d One-way sensitivity</a> ",
+        R->secno[PS_CEA], R->secno[PS_UNCERTAINTY], R->secno[PS_TORNADO]);
+  }
+  put(R, "<a href=\"#cheers\">%d CHEERS 2022</a> <a href=\"#appendix\">Appendix</a></nav>"
+         "</header>\n", R->secno[PS_CHEERS]);
+}
+
+static void pw_section_scenario(report *R, const remit_pathway_scenario *sc, const char *why,
+                                int has_pw, int has_cea) {
+  char a[32], b[32], c[32], d[32], e[32], f[32], g[32];
+  put(R, "<section id=\"scenario\"><h2>%d Scenario</h2>\n", R->secno[PS_SCENARIO]);
+  if (!sc) {
+    put(R, "<p class=\"note\">The scenario file could not be read back (");
+    put_html(R, why);
+    put(R, "), so this section is built from the store's tables; the scenario text is in the "
+           "appendix.</p>\n");
+    if (has_pw) {
+      put(R, "<p>A discrete-event simulation of the care pathway with the resources ");
+      sqlite3_stmt *q = prepare(R, "SELECT name, capacity FROM pathway_resources ORDER BY rowid");
+      int first = 1;
+      while (q && sqlite3_step(q) == SQLITE_ROW) {
+        put(R, "%s", first ? "" : ", ");
+        put_html(R, col_text(q, 0));
+        put(R, " (%d)", sqlite3_column_int(q, 1));
+        first = 0;
+      }
+      sqlite3_finalize(q);
+      put(R, ".</p>\n");
+    }
+    if (has_cea) {
+      put(R, "<p>Cost-effectiveness of the strategies ");
+      pw_strat s[MAX_STRATS];
+      int n = pw_strategies(R, s);
+      for (int k = 0; k < n; k++) {
+        put(R, "%s<b>", k ? ", " : "");
+        put_html(R, s[k].name);
+        put(R, "</b> (%s)", s[k].kind);
+      }
+      put(R, ": %s patients × %s PSA samples, horizon %s years, discount rates %s %% (costs) "
+             "and %s %% (effects) a year.</p>\n",
+          fmt_num(a, sizeof a, run_num(R, "cea_patients")),
+          fmt_num(b, sizeof b, run_num(R, "psa_samples")),
+          fmt_num(c, sizeof c, run_num(R, "horizon_years")),
+          fmt_num(d, sizeof d, 100 * run_num(R, "discount_costs")),
+          fmt_num(e, sizeof e, 100 * run_num(R, "discount_effects")));
+    }
+    put(R, "</section>\n");
+    return;
+  }
+  put(R, "<p><b>Representative patients.</b> %d eligible patients drawn from the population "
+         "of the trial scenario <code>",
+      sc->n_model_patients);
+  put_html(R, sc->model && sc->model->name ? sc->model->name : sc->model_path);
+  put(R, "</code>, each simulated with the SLE model under the arm of every strategy for 12 "
+         "months; a month with SLEDAI-2K &le; %s counts as remission. Later stages reuse these "
+         "patients by sampling.</p>\n",
+      fmt_num(a, sizeof a, sc->remission_sledai));
+  if (sc->has_pathway) {
+    int cart = sc->therapy == PW_THERAPY_CART;
+    put(R, "<p><b>Care pathway.</b> A discrete-event simulation over <b>%s calendar years</b> "
+           "(%d independent replicate%s) of <b>%s</b> for refractory SLE in <b>%d centre%s</b>. "
+           "Refractory patients come from a population of %s million (prevalence %s per "
+           "100,000, incidence %s per 100,000 a year, %s %% refractory, %s %% referred): a "
+           "prevalent pool referred over %s years plus incident patients.</p>\n",
+        fmt_num(a, sizeof a, sc->horizon_years), sc->replicates, sc->replicates == 1 ? "" : "s",
+        cart ? "CAR-T cell therapy" : "MSC therapy", sc->n_centres, sc->n_centres == 1 ? "" : "s",
+        fmt_num(b, sizeof b, sc->pop_size / 1e6), fmt_num(c, sizeof c, 1e5 * sc->prevalence),
+        fmt_num(d, sizeof d, 1e5 * sc->incidence), fmt_num(e, sizeof e, 100 * sc->refractory),
+        fmt_num(f, sizeof f, 100 * sc->referral), fmt_num(g, sizeof g, sc->prevalent_years));
+    put(R, "<table class=\"compact\"><thead><tr><th>centre</th><th>share of referrals</th>");
+    if (cart) {
+      put(R, "<th>manufacturing slots / month</th><th>apheresis units</th>");
+    }
+    put(R, "<th>beds</th><th>ICU beds</th>%s</tr></thead><tbody>\n",
+        cart && !sc->manuf_central ? "<th>point-of-care lines</th>" : "");
+    double wsum = 0;
+    for (int k = 0; k < sc->n_centres; k++) {
+      wsum += sc->centres[k].weight;
+    }
+    for (int k = 0; k < sc->n_centres; k++) {
+      const pw_centre *ce = &sc->centres[k];
+      put(R, "<tr><td>");
+      put_html(R, ce->name);
+      put(R, "</td><td>%.0f %%</td>", wsum > 0 ? 100 * ce->weight / wsum : NAN);
+      if (cart) {
+        put(R, "<td>%s</td><td>%d</td>", fmt_num(a, sizeof a, ce->slots_per_month), ce->apheresis);
+      }
+      put(R, "<td>%d</td><td>%d</td>", ce->beds, ce->icu_beds);
+      if (cart && !sc->manuf_central) {
+        put(R, "<td>%d</td>", ce->lines);
+      }
+      put(R, "</tr>\n");
+    }
+    put(R, "</tbody></table>\n<p>Steps: referral delay ");
+    put_pw_dist(R, &sc->referral_days);
+    put(R, "; eligibility check after ");
+    put_pw_dist(R, &sc->eligibility_days);
+    put(R, ", passed with probability %.0f %%", 100 * sc->p_eligible);
+    if (cart) {
+      put(R, "; a manufacturing slot of the centre; apheresis (%s day%s, success %.0f %%, up to %d "
+             "attempts); ",
+          fmt_num(a, sizeof a, sc->aph_days), sc->aph_days == 1 ? "" : "s", 100 * sc->aph_success,
+          sc->aph_max);
+      if (sc->manuf_central) {
+        put(R, "<b>central manufacturing</b> on %d shared line%s, shipping ", sc->manuf_lines,
+            sc->manuf_lines == 1 ? "" : "s");
+        put_pw_dist(R, &sc->ship_days);
+        put(R, " each way, ");
+      } else {
+        put(R, "<b>point-of-care manufacturing</b> on the centre's lines, ");
+      }
+      put(R, "manufacturing time ");
+      put_pw_dist(R, &sc->manuf_days);
+      put(R, " (failure %.1f %%, up to %d attempts); lymphodepletion %s days before the "
+             "infusion",
+          100 * sc->manuf_failure, sc->manuf_max, fmt_num(a, sizeof a, sc->ld_days));
+    }
+    put(R, "; a bed for the stay (");
+    put_pw_dist(R, &sc->stay_days);
+    put(R, ")");
+    if (cart) {
+      put(R, ", and an ICU bed (");
+      put_pw_dist(R, &sc->icu_days);
+      put(R, ") when CRS or ICANS reaches grade %d", sc->icu_grade);
+    }
+    put(R, ". While waiting, patients die (background × SLE mortality), withdraw (%s a year) or "
+           "have severe flares (%s a year; each makes them ineligible with probability %.0f %%). "
+           "Queues are first come, first served.</p>\n",
+        fmt_num(a, sizeof a, sc->withdraw_rate), fmt_num(b, sizeof b, sc->flare_rate),
+        100 * sc->p_flare_inelig);
+  } else {
+    put(R, "<p>The scenario has no care pathway (no <code>pathway</code> block).</p>\n");
+  }
+  if (sc->has_cea) {
+    static const char *const kinds[] = {"standard care", "biologic", "CAR-T", "MSC"};
+    put(R, "<p><b>Cost-effectiveness.</b> An individual continuous-time microsimulation of "
+           "<b>%s patients</b> in a probabilistic sensitivity analysis of <b>%s samples</b>, "
+           "horizon %s years (at most to age %s), payer perspective, discount rates %s %% a "
+           "year for costs and %s %% for effects. Strategies: ",
+        fmt_num(a, sizeof a, run_num(R, "cea_patients")),
+        fmt_num(b, sizeof b, run_num(R, "psa_samples")),
+        fmt_num(c, sizeof c, sc->cea_horizon_years), fmt_num(d, sizeof d, sc->max_age),
+        fmt_num(e, sizeof e, 100 * sc->dr_cost), fmt_num(f, sizeof f, 100 * sc->dr_effect));
+    for (int k = 0; k < sc->n_strategies; k++) {
+      const pw_strategy *st = &sc->strategies[k];
+      put(R, "%s<b>", k ? "; " : "");
+      put_html(R, st->name);
+      put(R, "</b> (%s, arm <code>", st->kind >= 0 && st->kind <= 3 ? kinds[st->kind] : "?");
+      put_html(R, st->arm);
+      put(R, "</code>)");
+    }
+    put(R, ". Willingness to pay from %s to %s per QALY; one-way sensitivity of <b>",
+        fmt_eur(a, sizeof a, sc->n_wtp ? sc->wtp[0] : NAN),
+        fmt_eur(b, sizeof b, sc->n_wtp ? sc->wtp[sc->n_wtp - 1] : NAN));
+    put_html(R, sc->strategies[sc->tornado_strategy].name);
+    put(R, "</b> against <b>");
+    put_html(R, sc->strategies[sc->tornado_comparator].name);
+    put(R, "</b> at %s/QALY.", fmt_eur(a, sizeof a, sc->tornado_wtp));
+    int n_econ = 0, n_over = 0;
+    const remit_econ_param *tab = remit_econ_params(&n_econ);
+    for (int i = 0; i < n_econ && i < sc->n_econ; i++) {
+      if (sc->econ[i] != tab[i].value) {
+        put(R, "%s <code>%s</code> = %s %s (table: %s)", n_over ? "," : " The scenario sets",
+            tab[i].name, fmt_num(a, sizeof a, sc->econ[i]), tab[i].unit,
+            fmt_num(b, sizeof b, tab[i].value));
+        n_over++;
+      }
+    }
+    put(R, "%s</p>\n", n_over ? "; every other parameter is the table's (appendix)." : "");
+  } else {
+    put(R, "<p>The scenario has no cost-effectiveness analysis (no <code>cea</code> "
+           "block).</p>\n");
+  }
+  put(R, "</section>\n");
+}
+
+static void pw_quantile_row(report *R, const char *label, const char *key) {
+  char m[32], lo[32], hi[32], mean[32], k[64];
+  snprintf(k, sizeof k, "%s_median", key);
+  double med = pw_metric(R, k);
+  snprintf(k, sizeof k, "%s_p10", key);
+  double p10 = pw_metric(R, k);
+  snprintf(k, sizeof k, "%s_p90", key);
+  double p90 = pw_metric(R, k);
+  snprintf(k, sizeof k, "%s_mean", key);
+  double mn = pw_metric(R, k);
+  put(R, "<tr><td>%s (days)</td><td>%s <span class=\"ci\">[%s, %s]</span>; mean %s</td></tr>\n",
+      label, fmt_num(m, sizeof m, med), fmt_num(lo, sizeof lo, p10), fmt_num(hi, sizeof hi, p90),
+      fmt_num(mean, sizeof mean, mn));
+}
+
+static remit_status pw_section_pathway(report *R) {
+  char a[32], b[32], c[32], d[32];
+  int reps = (int)count_q(R, "SELECT COUNT(DISTINCT replicate) FROM pathway_patients "
+                             "WHERE ?1 = ?1", 0);
+  reps = reps > 0 ? reps : 1;
+  long referred = count_q(R, "SELECT COUNT(*) FROM pathway_patients WHERE ?1 = ?1", 0);
+  double horizon = NAN;
+  sqlite3_stmt *q = prepare(R, "SELECT MAX(year) FROM pathway_centre_year");
+  if (q && sqlite3_step(q) == SQLITE_ROW) {
+    horizon = col_real(q, 0);
+  }
+  sqlite3_finalize(q);
+  put(R, "<section id=\"pathway\"><h2>%d Care pathway</h2>\n<p>Patients referred over the "
+         "horizon, pooled over %d replicate%s (counts are totals over replicates; per-year "
+         "numbers are means per replicate). Waiting time runs from referral to infusion; "
+         "vein-to-vein time from the first apheresis to infusion; both over treated patients. "
+         "Intervals in brackets are the 10th and 90th percentiles over patients.</p>\n"
+         "<table class=\"compact\"><tbody>\n", R->secno[PS_PATHWAY],
+      reps, reps == 1 ? "" : "s");
+  put(R, "<tr><td>referred</td><td>%s</td></tr>\n<tr><td>eligible</td><td>%s</td></tr>\n"
+         "<tr><td>treated (infused)</td><td>%s, i.e. %s a year</td></tr>\n",
+      fmt_num(a, sizeof a, pw_metric(R, "referred")), fmt_num(b, sizeof b, pw_metric(R, "eligible")),
+      fmt_num(c, sizeof c, pw_metric(R, "treated")),
+      fmt_num(d, sizeof d, pw_metric(R, "treated_per_year")));
+  pw_quantile_row(R, "waiting, referral to infusion: median", "wait_days");
+  pw_quantile_row(R, "vein to vein: median", "v2v_days");
+  put(R, "</tbody></table>\n");
+
+  /* Waiting and vein-to-vein times per treated patient. */
+  long n_treated = count_q(R, "SELECT COUNT(*) FROM pathway_patients WHERE wait_days IS NOT NULL "
+                              "AND ?1 = ?1", 0);
+  long n_v2v = count_q(R, "SELECT COUNT(*) FROM pathway_patients WHERE v2v_days IS NOT NULL "
+                          "AND ?1 = ?1", 0);
+  if (n_treated > 0) {
+    put(R, "<figure><div class=\"chart\" id=\"chart-pw-wait\" data-chart=\"data-pw-wait\" "
+           "role=\"img\" aria-label=\"Distribution of waiting and vein-to-vein times\"></div>"
+           "<figcaption><b>Waiting time%s per treated patient</b> (n = %ld over %d "
+           "replicate%s). Bars: number of patients per bin of days; vertical lines: median "
+           "(solid) and 10th and 90th percentiles (dashed).</figcaption></figure>\n"
+           "<script type=\"application/json\" id=\"data-pw-wait\">{\"type\":\"pw_wait\","
+           "\"q\":[",
+        n_v2v > 0 ? " and vein-to-vein time" : "", n_treated, reps, reps == 1 ? "" : "s");
+    static const char *const qk[2][3] = {{"wait_days_p10", "wait_days_median", "wait_days_p90"},
+                                         {"v2v_days_p10", "v2v_days_median", "v2v_days_p90"}};
+    for (int m = 0; m < (n_v2v > 0 ? 2 : 1); m++) {
+      for (int k = 0; k < 3; k++) {
+        put(R, "%s[%d,%d,", m || k ? "," : "", m, k);
+        put_json_num(R, pw_metric(R, qk[m][k]));
+        put(R, "]");
+      }
+    }
+    put(R, "],\"rows\":[");
+    q = prepare(R, "SELECT wait_days, v2v_days FROM pathway_patients WHERE wait_days IS NOT NULL "
+                   "ORDER BY rowid");
+    int first = 1;
+    while (q && sqlite3_step(q) == SQLITE_ROW) {
+      put(R, "%s[", first ? "" : ",");
+      put_json_num(R, col_real(q, 0));
+      put(R, ",");
+      put_json_num(R, col_real(q, 1));
+      put(R, "]");
+      first = 0;
+    }
+    sqlite3_finalize(q);
+    put(R, "]}</script>\n");
+  } else {
+    put(R, "<p class=\"note\">No patient was treated within the horizon, so there is no "
+           "distribution of waiting times.</p>\n");
+  }
+
+  /* Treated per centre per year: mean and range over replicates. */
+  put(R, "<figure><div class=\"chart\" id=\"chart-pw-centre\" data-chart=\"data-pw-centre\" "
+         "role=\"img\" aria-label=\"Patients treated per centre per year\"></div><figcaption>"
+         "<b>Patients treated per centre and year of the simulation</b> (year of infusion; "
+         "year 1 starts when referrals open). Bar: mean over %d replicate%s, labelled with "
+         "the centre%s.</figcaption></figure>\n<script type=\"application/json\" "
+         "id=\"data-pw-centre\">{\"type\":\"pw_centre\",\"reps\":%d,\"rows\":[",
+      reps, reps == 1 ? "" : "s", reps > 1 ? "; whiskers: lowest and highest replicate" : "", reps);
+  q = prepare(R, "SELECT cy.centre, cy.year, cy.treated, "
+                 " (SELECT MIN(n) FROM (SELECT COUNT(p.patient) AS n FROM "
+                 "   (SELECT DISTINCT replicate AS r FROM pathway_patients) reps "
+                 "   LEFT JOIN pathway_patients p ON p.replicate = reps.r AND p.centre = cy.centre "
+                 "   AND p.status = 'treated' AND CAST(p.t_infuse / 365.25 AS INTEGER) + 1 = cy.year "
+                 "   GROUP BY reps.r)), "
+                 " (SELECT MAX(n) FROM (SELECT COUNT(p.patient) AS n FROM "
+                 "   (SELECT DISTINCT replicate AS r FROM pathway_patients) reps "
+                 "   LEFT JOIN pathway_patients p ON p.replicate = reps.r AND p.centre = cy.centre "
+                 "   AND p.status = 'treated' AND CAST(p.t_infuse / 365.25 AS INTEGER) + 1 = cy.year "
+                 "   GROUP BY reps.r)) "
+                 "FROM pathway_centre_year cy ORDER BY cy.rowid");
+  int first = 1;
+  while (q && sqlite3_step(q) == SQLITE_ROW) {
+    put(R, "%s[", first ? "" : ",");
+    put_json_str(R, col_text(q, 0));
+    put(R, ",%d,", sqlite3_column_int(q, 1));
+    put_json_num(R, col_real(q, 2));
+    put(R, ",");
+    put_json_num(R, col_real(q, 3));
+    put(R, ",");
+    put_json_num(R, col_real(q, 4));
+    put(R, "]");
+    first = 0;
+  }
+  sqlite3_finalize(q);
+  put(R, "]}</script>\n");
+
+  /* Resources. */
+  put(R, "<h3>Resource use</h3>\n<p>Utilisation: busy unit-days ÷ (capacity × horizon)%s. "
+         "A manufacturing slot is a token that returns every 30.44 ÷ slots-per-month days, so "
+         "its utilisation is the share of the centre's slots used. Resources nobody used and "
+         "that the scenario does not use (point-of-care lines under central manufacturing) "
+         "are left out.</p>\n",
+      reps > 1 ? ", mean over replicates" : "");
+  put(R, "<figure><div class=\"chart\" id=\"chart-pw-util\" data-chart=\"data-pw-util\" "
+         "role=\"img\" aria-label=\"Resource utilisation\"></div><figcaption><b>Resource "
+         "utilisation</b> (%% of capacity over the %s-year horizon); each bar is labelled with "
+         "its value and capacity.</figcaption></figure>\n<script type=\"application/json\" "
+         "id=\"data-pw-util\">{\"type\":\"pw_util\",\"rows\":[",
+      fmt_num(a, sizeof a, horizon));
+  static const char *const res_sql =
+      "SELECT name, capacity, utilisation, mean_queue, max_queue, granted FROM pathway_resources "
+      "WHERE NOT (granted = 0 AND name LIKE '%poc_line') ORDER BY rowid";
+  q = prepare(R, res_sql);
+  first = 1;
+  while (q && sqlite3_step(q) == SQLITE_ROW) {
+    put(R, "%s[", first ? "" : ",");
+    put_json_str(R, col_text(q, 0));
+    put(R, ",%d,", sqlite3_column_int(q, 1));
+    put_json_num(R, 100 * col_real(q, 2));
+    put(R, ",");
+    put_json_num(R, col_real(q, 3));
+    put(R, "]");
+    first = 0;
+  }
+  sqlite3_finalize(q);
+  put(R, "]}</script>\n<table class=\"compact\"><thead><tr><th>resource</th><th>capacity "
+         "(units)</th><th>utilisation (%%)</th><th>mean queue (patients)</th><th>longest queue "
+         "(patients)</th><th>times granted</th></tr></thead><tbody>\n");
+  q = prepare(R, res_sql);
+  while (q && sqlite3_step(q) == SQLITE_ROW) {
+    put(R, "<tr><td>");
+    put_html(R, col_text(q, 0));
+    put(R, "</td><td>%d</td><td>%.1f</td><td>%s</td><td>%d</td><td>%lld</td></tr>\n",
+        sqlite3_column_int(q, 1), 100 * col_real(q, 2), fmt_num(a, sizeof a, col_real(q, 3)),
+        sqlite3_column_int(q, 4), (long long)sqlite3_column_int64(q, 5));
+  }
+  sqlite3_finalize(q);
+  put(R, "</tbody></table>\n");
+
+  /* Dropouts. */
+  put(R, "<h3>Dropouts</h3>\n<figure><div class=\"chart\" id=\"chart-pw-drop\" "
+         "data-chart=\"data-pw-drop\" role=\"img\" aria-label=\"Dropouts by reason\"></div>"
+         "<figcaption><b>Patients who left the pathway before infusion, by reason</b>, as a "
+         "share of the %ld referred patients (all replicates), with Wilson 95 %% intervals; "
+         "each bar is labelled with its count.</figcaption></figure>\n"
+         "<script type=\"application/json\" id=\"data-pw-drop\">{\"type\":\"pw_drop\",\"rows\":[",
+      referred);
+  q = prepare(R, "SELECT reason, n FROM pathway_dropouts ORDER BY rowid");
+  first = 1;
+  char rows_html[4096] = "";
+  size_t rl = 0;
+  while (q && sqlite3_step(q) == SQLITE_ROW) {
+    long n = sqlite3_column_int64(q, 1);
+    remit_estimate e = {NAN, NAN, NAN, LEVEL, 0};
+    if (referred > 0) {
+      remit_prop_wilson(R->ctx, n, referred, LEVEL, &e);
+    }
+    const char *words = pw_reason_words(col_text(q, 0));
+    put(R, "%s[", first ? "" : ",");
+    put_json_str(R, words);
+    put(R, ",%ld,", n);
+    put_json_num(R, 100 * e.value);
+    put(R, ",");
+    put_json_num(R, 100 * e.lower);
+    put(R, ",");
+    put_json_num(R, 100 * e.upper);
+    put(R, "]");
+    first = 0;
+    if (rl < sizeof rows_html - 256) {
+      rl += (size_t)snprintf(rows_html + rl, sizeof rows_html - rl,
+                             "<tr><td>%s</td><td>%ld</td><td>%.1f <span class=\"ci\">[%.1f, "
+                             "%.1f]</span></td></tr>\n",
+                             words, n, 100 * e.value, 100 * e.lower, 100 * e.upper);
+    }
+  }
+  sqlite3_finalize(q);
+  put(R, "]}</script>\n<table class=\"compact\"><thead><tr><th>reason</th><th>patients</th>"
+         "<th>%% of referred [95 %% CI]</th></tr></thead><tbody>\n%s</tbody></table>\n",
+      rows_html);
+  put(R, "</section>\n");
+  return R->status;
+}
+
+/* HTML-escaped copy of z (truncated to fit). */
+static void html_escape_to(char *out, size_t len, const char *z) {
+  size_t o = 0;
+  out[0] = '\0';
+  for (; z && *z; z++) {
+    const char *rep = *z == '<' ? "&lt;" : *z == '>' ? "&gt;" : *z == '&' ? "&amp;" : *z == '"' ? "&quot;" : NULL;
+    size_t need = rep ? strlen(rep) : 1;
+    if (o + need + 1 > len) {
+      break;
+    }
+    if (rep) {
+      memcpy(out + o, rep, need);
+    } else {
+      out[o] = *z;
+    }
+    o += need;
+  }
+  out[o] = '\0';
+}
+
+static const char *pw_status_words(char *buf, size_t len, const char *status,
+                                   const char *compared_to, const char *dominated_by) {
+  if (strcmp(status, "reference") == 0) {
+    snprintf(buf, len, "reference (least costly non-dominated)");
+  } else if (strcmp(status, "frontier") == 0) {
+    snprintf(buf, len, "on the frontier, vs %s", compared_to);
+  } else if (strcmp(status, "dominated") == 0) {
+    snprintf(buf, len, "<b>dominated</b>%s%s (costs more, fewer QALYs)",
+             dominated_by[0] ? " by " : "", dominated_by);
+  } else if (strcmp(status, "extendedly dominated") == 0) {
+    snprintf(buf, len, "<b>extendedly dominated</b> (a mix of two others does better)");
+  } else {
+    snprintf(buf, len, "%s", status);
+  }
+  return buf;
+}
+
+/* The PSA, sample-major, in the strategies' order. */
+typedef struct pw_psa {
+  long n;
+  int k;
+  double *cost, *qaly;
+} pw_psa;
+
+static remit_status pw_psa_load(report *R, const pw_strat *s, int n_s, pw_psa *P) {
+  memset(P, 0, sizeof *P);
+  P->k = n_s;
+  P->n = count_q(R, "SELECT COUNT(DISTINCT sample) FROM cea_psa WHERE ?1 = ?1", 0);
+  if (P->n <= 0 || n_s <= 0) {
+    P->n = 0;
+    return R->status;
+  }
+  size_t m = (size_t)P->n * (size_t)n_s;
+  P->cost = remit__malloc(R->ctx, m * sizeof(double));
+  P->qaly = remit__malloc(R->ctx, m * sizeof(double));
+  if (!P->cost || !P->qaly) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (size_t i = 0; i < m; i++) {
+    P->cost[i] = P->qaly[i] = NAN;
+  }
+  sqlite3_stmt *q = prepare(R, "SELECT sample, strategy, cost, effect FROM cea_psa "
+                               "ORDER BY sample, rowid");
+  long j = -1, last = -1;
+  while (q && sqlite3_step(q) == SQLITE_ROW) {
+    long smp = sqlite3_column_int64(q, 0);
+    if (smp != last) {
+      j++;
+      last = smp;
+    }
+    int k = pw_strat_index(s, n_s, col_text(q, 1));
+    if (j < P->n && k >= 0) {
+      P->cost[(size_t)j * n_s + k] = col_real(q, 2);
+      P->qaly[(size_t)j * n_s + k] = col_real(q, 3);
+    }
+  }
+  sqlite3_finalize(q);
+  return R->status;
+}
+
+static void pw_psa_free(report *R, pw_psa *P) {
+  remit__free(R->ctx, P->cost);
+  remit__free(R->ctx, P->qaly);
+  memset(P, 0, sizeof *P);
+}
+
+/* Type-7 2.5 % and 97.5 % quantiles of strategy k's values (minus the
+ * reference's in the same sample when ref >= 0). */
+static void pw_psa_interval(report *R, const pw_psa *P, const double *v, int k, int ref,
+                            double *ws, double out[2]) {
+  size_t m = 0;
+  for (long j = 0; j < P->n; j++) {
+    double x = v[(size_t)j * P->k + k] - (ref >= 0 ? v[(size_t)j * P->k + ref] : 0.0);
+    if (isfinite(x)) {
+      ws[m++] = x;
+    }
+  }
+  static const double probs[2] = {0.025, 0.975};
+  out[0] = out[1] = NAN;
+  if (m > 0) {
+    remit_sample_quantiles(R->ctx, ws, m, probs, 2, ws, out);
+  }
+}
+
+/* In tables: a missing value (the reference's increments, a dominated
+ * strategy's ICER) is a dash. */
+static void put_money_ci(report *R, double v, const double ci[2]) {
+  char a[48], b[48], c[48];
+  put(R, "%s", isfinite(v) ? fmt_money(a, sizeof a, v) : "&ndash;");
+  if (ci && isfinite(ci[0])) {
+    put(R, " <span class=\"ci\">[%s, %s]</span>", fmt_money(b, sizeof b, ci[0]),
+        fmt_money(c, sizeof c, ci[1]));
+  }
+}
+
+static void put_qaly_ci(report *R, double v, const double ci[2]) {
+  if (isfinite(v)) {
+    put(R, "%.3f", v);
+  } else {
+    put(R, "&ndash;");
+  }
+  if (ci && isfinite(ci[0])) {
+    put(R, " <span class=\"ci\">[%.3f, %.3f]</span>", ci[0], ci[1]);
+  }
+}
+
+static remit_status pw_section_cea(report *R) {
+  pw_strat s[MAX_STRATS];
+  int n_s = pw_strategies(R, s);
+  char a[64], b[64], c[64];
+  pw_psa P;
+  remit_status st = pw_psa_load(R, s, n_s, &P);
+  if (st != REMIT_OK) {
+    pw_psa_free(R, &P);
+    return st;
+  }
+  /* The reference: the deterministic analysis's least costly non-dominated strategy. */
+  int ref = 0;
+  sqlite3_stmt *q = prepare(R, "SELECT strategy FROM cea_icers WHERE analysis = 'deterministic' "
+                               "AND status = 'reference' LIMIT 1");
+  if (q && sqlite3_step(q) == SQLITE_ROW) {
+    int k = pw_strat_index(s, n_s, col_text(q, 0));
+    ref = k >= 0 ? k : 0;
+  }
+  sqlite3_finalize(q);
+  double wtp = NAN;
+  q = prepare(R, "SELECT wtp FROM cea_tornado LIMIT 1");
+  if (q && sqlite3_step(q) == SQLITE_ROW) {
+    wtp = col_real(q, 0);
+  }
+  sqlite3_finalize(q);
+  double dc = run_num(R, "discount_costs"), de = run_num(R, "discount_effects");
+  put(R, "<section id=\"cea\"><h2>%d Cost-effectiveness</h2>\n<p>Costs per patient in euros "
+         "and QALYs per patient over a %s-year horizon, discounted at %s %% (costs) and %s %% "
+         "(effects) a year, payer perspective. The incremental analysis sorts strategies by "
+         "cost, removes strongly dominated ones (another costs less and gives more QALYs) and "
+         "extendedly dominated ones (a mix of two others does better), and gives each strategy "
+         "left on the frontier its ICER (incremental cost per QALY gained, €/QALY) against the "
+         "previous one.</p>\n", R->secno[PS_CEA],
+      fmt_num(a, sizeof a, run_num(R, "horizon_years")), fmt_num(b, sizeof b, 100 * dc),
+      fmt_num(c, sizeof c, 100 * de));
+  static const char *const an[2] = {"deterministic", "probabilistic"};
+  for (int k = 0; k < 2; k++) {
+    int prob = k == 1;
+    if (prob && P.n == 0) {
+      put(R, "<p class=\"note\">The run has no PSA samples, so there is no probabilistic "
+             "analysis.</p>\n");
+      break;
+    }
+    put(R, "<h3>%s</h3>\n<table><thead><tr><th>strategy</th><th>cost (€)%s</th>"
+           "<th>QALYs%s</th>%s<th>incremental cost (€)</th><th>incremental QALYs</th>"
+           "<th>ICER (€/QALY)</th><th>status</th>%s</tr></thead><tbody>\n",
+        prob ? "Probabilistic: means over the PSA samples" : "Deterministic base case",
+        prob ? " [95 % PSA interval]" : "", prob ? " [95 % PSA interval]" : "",
+        prob ? "" : "<th>life-years</th>",
+        prob && isfinite(wtp) ? "<th>probability of the highest net benefit</th>" : "");
+    q = prepare(R, "SELECT i.strategy, i.cost, i.qaly, i.inc_cost, i.inc_qaly, i.icer, i.status, "
+                   "COALESCE(i.compared_to, ''), COALESCE(i.dominated_by, ''), s.base_ly, s.kind "
+                   "FROM cea_icers i LEFT JOIN cea_strategies s ON s.strategy = i.strategy "
+                   "WHERE i.analysis = ? ORDER BY i.rowid");
+    if (q) {
+      sqlite3_bind_text(q, 1, an[k], -1, SQLITE_STATIC);
+    }
+    double *ws = P.n ? remit__malloc(R->ctx, (size_t)P.n * sizeof(double)) : NULL;
+    while (q && sqlite3_step(q) == SQLITE_ROW) {
+      int si = pw_strat_index(s, n_s, col_text(q, 0));
+      double ci_c[2] = {NAN, NAN}, ci_q[2] = {NAN, NAN};
+      if (prob && ws && si >= 0) {
+        pw_psa_interval(R, &P, P.cost, si, -1, ws, ci_c);
+        pw_psa_interval(R, &P, P.qaly, si, -1, ws, ci_q);
+      }
+      put(R, "<tr><td><b>");
+      put_html(R, col_text(q, 0));
+      put(R, "</b> <span class=\"n\">(");
+      put_html(R, col_text(q, 10));
+      put(R, ")</span></td><td>");
+      put_money_ci(R, col_real(q, 1), prob ? ci_c : NULL);
+      put(R, "</td><td>");
+      put_qaly_ci(R, col_real(q, 2), prob ? ci_q : NULL);
+      put(R, "</td>");
+      if (!prob) {
+        put(R, "<td>%.2f</td>", col_real(q, 9));
+      }
+      /* Increments and ICERs only along the frontier. */
+      int on_frontier = strcmp(col_text(q, 6), "frontier") == 0;
+      put(R, "<td>");
+      put_money_ci(R, on_frontier ? col_real(q, 3) : NAN, NULL);
+      put(R, "</td><td>");
+      put_qaly_ci(R, on_frontier ? col_real(q, 4) : NAN, NULL);
+      put(R, "</td><td>");
+      put_money_ci(R, on_frontier ? col_real(q, 5) : NAN, NULL);
+      char words[512], cmp[160], dom[160];
+      snprintf(cmp, sizeof cmp, "%s", col_text(q, 7));
+      snprintf(dom, sizeof dom, "%s", col_text(q, 8));
+      /* Strategy names come from the scenario: escape them. */
+      char cmp_h[480], dom_h[480];
+      html_escape_to(cmp_h, sizeof cmp_h, cmp);
+      html_escape_to(dom_h, sizeof dom_h, dom);
+      put(R, "</td><td>%s</td>", pw_status_words(words, sizeof words, col_text(q, 6), cmp_h, dom_h));
+      if (prob && isfinite(wtp)) {
+        long best = 0;
+        for (long j = 0; j < P.n && si >= 0; j++) {
+          int arg = 0;
+          double bv = -INFINITY;
+          for (int m = 0; m < P.k; m++) {
+            double nmb = wtp * P.qaly[(size_t)j * P.k + m] - P.cost[(size_t)j * P.k + m];
+            if (nmb > bv) {
+              bv = nmb;
+              arg = m;
+            }
+          }
+          best += arg == si;
+        }
+        put(R, "<td>%.0f %% at %s/QALY</td>", P.n ? 100.0 * best / P.n : NAN,
+            fmt_eur(a, sizeof a, wtp));
+      }
+      put(R, "</tr>\n");
+    }
+    sqlite3_finalize(q);
+    remit__free(R->ctx, ws);
+    put(R, "</tbody></table>\n");
+  }
+  put(R, "<p class=\"meta\">Rows are in order of cost. Incremental values and ICERs are against "
+         "the previous strategy on the frontier (the \"vs\" in the status column); a dash: "
+         "not applicable (the reference, or a strategy off the frontier). PSA "
+         "intervals are the 2.5th and 97.5th percentiles over %ld samples (parameter "
+         "uncertainty of the economic table, docs/pathway.md).</p>\n",
+      P.n);
+
+  /* The cost-effectiveness plane. */
+  if (P.n > 0 && n_s > 1) {
+    double *ws = remit__malloc(R->ctx, (size_t)P.n * sizeof(double));
+    put(R, "<figure><div class=\"chart\" id=\"chart-ce-plane\" data-chart=\"data-ce-plane\" "
+           "role=\"img\" aria-label=\"Cost-effectiveness plane\"></div><figcaption><b>"
+           "Cost-effectiveness plane.</b> Each small mark is one PSA sample of a strategy's "
+           "incremental QALYs and incremental cost against <b>");
+    put_html(R, s[ref].name);
+    put(R, "</b> (the reference, at the origin); large outlined marks: the means. Strategies "
+           "differ by shape and colour.");
+    if (isfinite(wtp) && wtp > 0) {
+      put(R, " Dashed line: willingness to pay %s/QALY; samples below it are cost-effective "
+             "against the reference at that threshold.",
+          fmt_eur(a, sizeof a, wtp));
+    }
+    put(R, "</figcaption></figure>\n<table class=\"compact\"><thead><tr><th>strategy vs ");
+    put_html(R, s[ref].name);
+    put(R, "</th><th>incremental cost (€) [95 %% PSA interval]</th><th>incremental QALYs "
+           "[95 %% PSA interval]</th></tr></thead><tbody>\n");
+    for (int k = 0; k < n_s && ws; k++) {
+      if (k == ref) {
+        continue;
+      }
+      double ci_c[2], ci_q[2], mc = 0, mq = 0;
+      pw_psa_interval(R, &P, P.cost, k, ref, ws, ci_c);
+      pw_psa_interval(R, &P, P.qaly, k, ref, ws, ci_q);
+      for (long j = 0; j < P.n; j++) {
+        mc += (P.cost[(size_t)j * P.k + k] - P.cost[(size_t)j * P.k + ref]) / P.n;
+        mq += (P.qaly[(size_t)j * P.k + k] - P.qaly[(size_t)j * P.k + ref]) / P.n;
+      }
+      put(R, "<tr><td>");
+      put_html(R, s[k].name);
+      put(R, "</td><td>");
+      put_money_ci(R, mc, ci_c);
+      put(R, "</td><td>");
+      put_qaly_ci(R, mq, ci_q);
+      put(R, "</td></tr>\n");
+    }
+    remit__free(R->ctx, ws);
+    put(R, "</tbody></table>\n<script type=\"application/json\" id=\"data-ce-plane\">"
+           "{\"type\":\"ce_plane\",\"ref\":");
+    put_json_str(R, s[ref].name);
+    put(R, ",\"wtp\":");
+    put_json_num(R, wtp);
+    put(R, ",\"strategies\":[");
+    int first = 1;
+    for (int k = 0; k < n_s; k++) {
+      if (k != ref) {
+        put(R, "%s", first ? "" : ",");
+        put_json_str(R, s[k].name);
+        first = 0;
+      }
+    }
+    put(R, "],\"all\":[");
+    for (int k = 0; k < n_s; k++) {
+      put(R, "%s", k ? "," : "");
+      put_json_str(R, s[k].name);
+    }
+    put(R, "],\"rows\":[");
+    first = 1;
+    for (long j = 0; j < P.n; j++) {
+      for (int k = 0, idx = 0; k < n_s; k++) {
+        if (k == ref) {
+          continue;
+        }
+        put(R, "%s[%d,%ld,", first ? "" : ",", idx++, j + 1);
+        put_json_num(R, P.qaly[(size_t)j * P.k + k] - P.qaly[(size_t)j * P.k + ref]);
+        put(R, ",");
+        put_json_num(R, P.cost[(size_t)j * P.k + k] - P.cost[(size_t)j * P.k + ref]);
+        put(R, "]");
+        first = 0;
+      }
+    }
+    put(R, "]}</script>\n");
+  }
+  put(R, "</section>\n");
+
+  /* Acceptability and EVPI. */
+  put(R, "<section id=\"uncertainty\"><h2>%d Decision uncertainty</h2>\n", R->secno[PS_UNCERTAINTY]);
+  long n_ceac = count_q(R, "SELECT COUNT(*) FROM cea_ceac WHERE ?1 = ?1", 0);
+  if (n_ceac == 0) {
+    put(R, "<p class=\"note\">No PSA, so no acceptability curves or EVPI.</p>\n");
+  } else {
+    put(R, "<figure><div class=\"chart\" id=\"chart-ceac\" data-chart=\"data-ceac\" role=\"img\" "
+           "aria-label=\"Cost-effectiveness acceptability curves\"></div><figcaption><b>"
+           "Cost-effectiveness acceptability curves</b> (CEAC): at each willingness to pay, the "
+           "share of the %ld PSA samples in which a strategy has the highest net monetary "
+           "benefit (WTP × QALYs − cost). Strategies differ by line dash, marker shape and "
+           "colour. Thick grey band with black rings: the <b>acceptability frontier</b> "
+           "(CEAF), the strategy with the highest <i>expected</i> net benefit.</figcaption>"
+           "</figure>\n<script type=\"application/json\" id=\"data-ceac\">{\"type\":\"ceac\","
+           "\"strategies\":[",
+        P.n);
+    for (int k = 0; k < n_s; k++) {
+      put(R, "%s", k ? "," : "");
+      put_json_str(R, s[k].name);
+    }
+    put(R, "],\"rows\":[");
+    q = prepare(R, "SELECT wtp, strategy, probability, on_frontier FROM cea_ceac ORDER BY rowid");
+    int first = 1;
+    while (q && sqlite3_step(q) == SQLITE_ROW) {
+      put(R, "%s[", first ? "" : ",");
+      put_json_num(R, col_real(q, 0));
+      put(R, ",%d,", pw_strat_index(s, n_s, col_text(q, 1)));
+      put_json_num(R, col_real(q, 2));
+      put(R, ",%d]", sqlite3_column_int(q, 3));
+      first = 0;
+    }
+    sqlite3_finalize(q);
+    put(R, "]}</script>\n");
+    put(R, "<figure><div class=\"chart\" id=\"chart-evpi\" data-chart=\"data-evpi\" role=\"img\" "
+           "aria-label=\"Expected value of perfect information\"></div><figcaption><b>Expected "
+           "value of perfect information</b> per patient (€): E[max NMB] − max E[NMB] over the "
+           "PSA samples, the most a decision maker should pay per patient to remove all "
+           "parameter uncertainty. Marker shape: the strategy on the frontier at that "
+           "willingness to pay.</figcaption></figure>\n<script type=\"application/json\" "
+           "id=\"data-evpi\">{\"type\":\"evpi\",\"strategies\":[");
+    for (int k = 0; k < n_s; k++) {
+      put(R, "%s", k ? "," : "");
+      put_json_str(R, s[k].name);
+    }
+    put(R, "],\"rows\":[");
+    q = prepare(R, "SELECT wtp, evpi, best FROM cea_evpi ORDER BY rowid");
+    first = 1;
+    while (q && sqlite3_step(q) == SQLITE_ROW) {
+      put(R, "%s[", first ? "" : ",");
+      put_json_num(R, col_real(q, 0));
+      put(R, ",");
+      put_json_num(R, col_real(q, 1));
+      put(R, ",%d]", pw_strat_index(s, n_s, col_text(q, 2)));
+      first = 0;
+    }
+    sqlite3_finalize(q);
+    put(R, "]}</script>\n");
+  }
+  put(R, "</section>\n");
+  pw_psa_free(R, &P);
+  return R->status;
+}
+
+#define TORNADO_SHOWN 15
+
+static remit_status pw_section_tornado(report *R) {
+  put(R, "<section id=\"tornado\"><h2>%d One-way sensitivity analysis</h2>\n", R->secno[PS_TORNADO]);
+  sqlite3_stmt *q = prepare(R, "SELECT strategy, comparator, wtp, base_inmb, COUNT(*) FROM "
+                               "cea_tornado GROUP BY strategy, comparator, wtp, base_inmb");
+  char strat[128] = "", comp[128] = "", a[48], b[48];
+  double wtp = NAN, base = NAN;
+  long n = 0;
+  if (q && sqlite3_step(q) == SQLITE_ROW) {
+    snprintf(strat, sizeof strat, "%s", col_text(q, 0));
+    snprintf(comp, sizeof comp, "%s", col_text(q, 1));
+    wtp = col_real(q, 2);
+    base = col_real(q, 3);
+    n = sqlite3_column_int64(q, 4);
+  }
+  sqlite3_finalize(q);
+  if (n == 0) {
+    put(R, "<p class=\"note\">The store holds no one-way sensitivity analysis.</p>\n</section>\n");
+    return R->status;
+  }
+  long moving = count_q(R, "SELECT COUNT(*) FROM cea_tornado WHERE inmb_low <> inmb_high "
+                           "AND ?1 = ?1", 0);
+  put(R, "<p>Each uncertain parameter of the economic table is set to the 2.5th and the 97.5th "
+         "percentile of its PSA distribution, the others staying at their base values. The "
+         "outcome is the <b>incremental net monetary benefit</b> (INMB = WTP × ΔQALY − Δcost) of "
+         "<b>");
+  put_html(R, strat);
+  put(R, "</b> against <b>");
+  put_html(R, comp);
+  put(R, "</b> at %s/QALY; the base case gives %s (positive: ",
+      fmt_eur(a, sizeof a, wtp), fmt_eur(b, sizeof b, base));
+  put_html(R, strat);
+  put(R, " is cost-effective at that threshold). %ld of %ld parameters move it; the chart shows "
+         "the %d widest swings, the table all of them.</p>\n",
+      moving, n, moving < TORNADO_SHOWN ? (int)moving : TORNADO_SHOWN);
+  put(R, "<figure><div class=\"chart\" id=\"chart-tornado\" data-chart=\"data-tornado\" "
+         "role=\"img\" aria-label=\"Tornado chart\"></div><figcaption><b>Tornado chart.</b> "
+         "Each bar runs from the base-case INMB (vertical line) to the INMB with the parameter "
+         "at its low (2.5 %%, light, dashed outline) or high (97.5 %%, dark, solid) value; the "
+         "value used is written at the end of each bar. Widest swing first.</figcaption>"
+         "</figure>\n<script type=\"application/json\" id=\"data-tornado\">{\"type\":\"tornado\","
+         "\"strategy\":");
+  put_json_str(R, strat);
+  put(R, ",\"comparator\":");
+  put_json_str(R, comp);
+  put(R, ",\"wtp\":");
+  put_json_num(R, wtp);
+  put(R, ",\"base\":");
+  put_json_num(R, base);
+  put(R, ",\"rows\":[");
+  static const char *const sql =
+      "SELECT t.rank, t.param, t.low, t.high, t.inmb_low, t.inmb_high, t.icer_low, t.icer_high, "
+      "COALESCE(e.unit, '') FROM cea_tornado t LEFT JOIN econ_params e ON e.name = t.param "
+      "ORDER BY t.rank";
+  q = prepare(R, sql);
+  int first = 1, shown = 0;
+  while (q && sqlite3_step(q) == SQLITE_ROW && shown < TORNADO_SHOWN) {
+    if (col_real(q, 4) == col_real(q, 5)) {
+      continue;
+    }
+    put(R, "%s[%d,", first ? "" : ",", sqlite3_column_int(q, 0));
+    put_json_str(R, col_text(q, 1));
+    for (int k = 2; k <= 5; k++) {
+      put(R, ",");
+      put_json_num(R, col_real(q, k));
+    }
+    put(R, ",");
+    put_json_str(R, col_text(q, 8));
+    put(R, "]");
+    first = 0;
+    shown++;
+  }
+  sqlite3_finalize(q);
+  put(R, "]}</script>\n<details><summary>Every parameter: values, INMB and ICER at each end"
+         "</summary><table class=\"compact\"><thead><tr><th>rank</th><th>parameter</th>"
+         "<th>unit</th><th>low (2.5 %%)</th><th>high (97.5 %%)</th><th>INMB at low (€)</th>"
+         "<th>INMB at high (€)</th><th>ICER at low (€/QALY)</th><th>ICER at high (€/QALY)</th>"
+         "</tr></thead><tbody>\n");
+  q = prepare(R, sql);
+  while (q && sqlite3_step(q) == SQLITE_ROW) {
+    char c1[32], c2[32];
+    put(R, "<tr><td>%d</td><td><code>", sqlite3_column_int(q, 0));
+    put_html(R, col_text(q, 1));
+    put(R, "</code></td><td>");
+    put_html(R, col_text(q, 8));
+    put(R, "</td><td>%s</td><td>%s</td><td>", fmt_num(c1, sizeof c1, col_real(q, 2)),
+        fmt_num(c2, sizeof c2, col_real(q, 3)));
+    for (int k = 4; k <= 7; k++) {
+      put_money_ci(R, col_real(q, k), NULL);
+      put(R, "</td>%s", k < 7 ? "<td>" : "");
+    }
+    put(R, "</tr>\n");
+  }
+  sqlite3_finalize(q);
+  put(R, "</tbody></table></details>\n</section>\n");
+  return R->status;
+}
+
+static void pw_section_cheers(report *R) {
+  put(R, "<section id=\"cheers\"><h2>%d CHEERS 2022 checklist</h2>\n<p>The Consolidated Health "
+         "Economic Evaluation Reporting Standards 2022 (Husereau et al., BMJ 2022;376:e067975): "
+         "where this run reports each item, as stored in its table <code>cheers</code>.</p>\n", R->secno[PS_CHEERS]);
+  if (!table_exists(R, "cheers")) {
+    put(R, "<p class=\"note\">The store has no <code>cheers</code> table.</p>\n</section>\n");
+    return;
+  }
+  put(R, "<table><thead><tr><th>item</th><th>topic</th><th>reported</th></tr></thead><tbody>\n");
+  sqlite3_stmt *q = prepare(R, "SELECT item, topic, text FROM cheers ORDER BY item, rowid");
+  while (q && sqlite3_step(q) == SQLITE_ROW) {
+    put(R, "<tr><td>%d</td><td>", sqlite3_column_int(q, 0));
+    put_html(R, col_text(q, 1));
+    put(R, "</td><td>");
+    put_html(R, col_text(q, 2));
+    put(R, "</td></tr>\n");
+  }
+  sqlite3_finalize(q);
+  put(R, "</tbody></table>\n</section>\n");
+}
+
+static void pw_section_appendix(report *R, int has_cea) {
+  char a[32], b[32], c[32], d[32], threads[32];
+  run_get(R, "threads", threads, sizeof threads);
+  put(R, "<section id=\"appendix\"><h2>Appendix</h2>\n");
+  if (has_cea) {
+    put(R, "<details><summary>Representative patients: the SLE model's 12-month outcomes per "
+           "strategy</summary><table class=\"compact\"><thead><tr><th>strategy</th><th>kind</th>"
+           "<th>arm</th><th>SLEDAI-2K in remission range at 12 months (%%)</th><th>CRS or ICANS "
+           "reaching the ICU grade (%%)</th></tr></thead><tbody>\n");
+    sqlite3_stmt *q = prepare(R, "SELECT strategy, kind, arm, remission_m12, icu_share FROM "
+                                 "cea_strategies ORDER BY rowid");
+    while (q && sqlite3_step(q) == SQLITE_ROW) {
+      put(R, "<tr><td>");
+      put_html(R, col_text(q, 0));
+      put(R, "</td><td>");
+      put_html(R, col_text(q, 1));
+      put(R, "</td><td>");
+      put_html(R, col_text(q, 2));
+      put(R, "</td><td>%.1f</td><td>%.1f</td></tr>\n", 100 * col_real(q, 3), 100 * col_real(q, 4));
+    }
+    sqlite3_finalize(q);
+    put(R, "</tbody></table></details>\n");
+  }
+  put(R, "<details><summary>Economic parameter table used (base value, unit, PSA distribution "
+         "and spread, tornado range, source)</summary><table class=\"compact\"><thead><tr>"
+         "<th>name</th><th>base</th><th>unit</th><th>PSA distribution</th><th>SE or sdlog</th>"
+         "<th>tornado low</th><th>tornado high</th><th>source</th></tr></thead><tbody>\n");
+  sqlite3_stmt *q = prepare(R, "SELECT name, base, unit, dist, se, low, high, source FROM "
+                               "econ_params ORDER BY rowid");
+  while (q && sqlite3_step(q) == SQLITE_ROW) {
+    put(R, "<tr><td><code>");
+    put_html(R, col_text(q, 0));
+    put(R, "</code></td><td>%s</td><td>", fmt_num(a, sizeof a, col_real(q, 1)));
+    put_html(R, col_text(q, 2));
+    put(R, "</td><td>");
+    put_html(R, col_text(q, 3));
+    put(R, "</td><td>%s</td><td>%s</td><td>%s</td><td>", fmt_num(b, sizeof b, col_real(q, 4)),
+        fmt_num(c, sizeof c, col_real(q, 5)), fmt_num(d, sizeof d, col_real(q, 6)));
+    put_html(R, col_text(q, 7));
+    put(R, "</td></tr>\n");
+  }
+  sqlite3_finalize(q);
+  put(R, "</tbody></table></details>\n");
+  static const char *const texts[2][2] = {{"scenario_text", "Pathway scenario file, verbatim"},
+                                          {"patients_scenario_text",
+                                           "Patients' trial scenario file, verbatim"}};
+  for (int k = 0; k < 2; k++) {
+    char *text = run_get_alloc(R, texts[k][0]);
+    if (text) {
+      put(R, "<details><summary>%s</summary><pre>", texts[k][1]);
+      put_html(R, text);
+      put(R, "</pre></details>\n");
+      remit__free(R->ctx, text);
+    }
+  }
+  put(R, "<p class=\"meta\">Run times: representative patients %s s, pathway %s s, PSA %s s, "
+         "tornado %s s (%s thread(s)). Made with <code>remit report RUN.db -o report.html</code>. "
+         "Charts: Vega-Lite, Vega and vega-embed (BSD-3-Clause), inlined below with their "
+         "licences.</p>\n</section>\n",
+      fmt_num(a, sizeof a, run_num(R, "seconds_patients")),
+      fmt_num(b, sizeof b, run_num(R, "seconds_pathway")),
+      fmt_num(c, sizeof c, run_num(R, "seconds_psa")),
+      fmt_num(d, sizeof d, run_num(R, "seconds_tornado")), threads);
+}
+
+/* Opens another pathway store read-only for the comparison; NULL (and an
+ * error on the context) when it is not one. */
+static sqlite3 *pw_open_other(report *R, const char *path) {
+  if (!is_file(path)) {
+    R->status = REMIT_ERROR(R->ctx, REMIT_ERR_NOT_FOUND, "%s: no such run store", path);
+    return NULL;
+  }
+  sqlite3 *db = NULL;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    R->status = REMIT_ERROR(R->ctx, REMIT_ERR_IO, "cannot open %s", path);
+    sqlite3_close(db);
+    return NULL;
+  }
+  sqlite3_stmt *q = NULL;
+  int ok = sqlite3_prepare_v2(db, "SELECT value FROM run WHERE key = 'kind'", -1, &q, NULL) ==
+               SQLITE_OK &&
+           sqlite3_step(q) == SQLITE_ROW && strcmp(col_text(q, 0), "pathway") == 0;
+  sqlite3_finalize(q);
+  if (!ok) {
+    R->status = REMIT_ERROR(R->ctx, REMIT_ERR_ARG,
+                            "%s is not a remit pathway store (only pathway stores can be compared)",
+                            path);
+    sqlite3_close(db);
+    return NULL;
+  }
+  return db;
+}
+
+/* One row of the scenario comparison, read from R->db. */
+static void pw_compare_row(report *R, const char *path, int idx, int *first, char *html,
+                           size_t html_len, size_t *hl) {
+  char name[256] = "", a[32], b[32], c[32], d[32];
+  run_get(R, "name", name, sizeof name);
+  char name_h[768], path_h[1024];
+  html_escape_to(name_h, sizeof name_h, name);
+  html_escape_to(path_h, sizeof path_h, path);
+  int has_pw = table_exists(R, "pathway_summary");
+  double v[8] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+  static const char *const keys[8] = {"wait_days_p10", "wait_days_median", "wait_days_p90",
+                                      "v2v_days_p10",  "v2v_days_median",  "v2v_days_p90",
+                                      "treated_per_year", "referred"};
+  for (int k = 0; has_pw && k < 8; k++) {
+    v[k] = pw_metric(R, keys[k]);
+  }
+  long centres = has_pw ? count_q(R, "SELECT COUNT(DISTINCT centre) FROM pathway_centre_year "
+                                     "WHERE ?1 = ?1", 0)
+                        : 0;
+  long dropped = has_pw ? count_q(R, "SELECT COALESCE(SUM(n), 0) FROM pathway_dropouts WHERE "
+                                     "reason <> 'waiting_at_horizon' AND ?1 = ?1", 0)
+                        : 0;
+  *hl += (size_t)snprintf(html + *hl, html_len - *hl,
+                          "<tr><td><b>%s</b>%s<br><code>%s</code></td><td>%ld</td><td>%s</td>"
+                          "<td>%s <span class=\"ci\">[%s, %s]</span></td>",
+                          name_h, idx == 0 ? " (this report)" : "", path_h, centres,
+                          fmt_num(a, sizeof a, v[6]), fmt_num(b, sizeof b, v[1]),
+                          fmt_num(c, sizeof c, v[0]), fmt_num(d, sizeof d, v[2]));
+  *hl += (size_t)snprintf(html + *hl, html_len - *hl,
+                          "<td>%s <span class=\"ci\">[%s, %s]</span></td><td>%.1f</td><td>",
+                          fmt_num(b, sizeof b, v[4]), fmt_num(c, sizeof c, v[3]),
+                          fmt_num(d, sizeof d, v[5]), v[7] > 0 ? 100.0 * dropped / v[7] : NAN);
+  sqlite3_stmt *q = table_exists(R, "cea_icers")
+                        ? prepare(R, "SELECT strategy, icer, status, COALESCE(compared_to, ''), "
+                                     "cost, qaly FROM cea_icers WHERE analysis = 'deterministic' "
+                                     "ORDER BY rowid")
+                        : NULL;
+  int nr = 0;
+  while (q && sqlite3_step(q) == SQLITE_ROW && *hl + 400 < html_len) {
+    char sn[256], cn[256], m[48], m2[48];
+    html_escape_to(sn, sizeof sn, col_text(q, 0));
+    html_escape_to(cn, sizeof cn, col_text(q, 3));
+    const char *st = col_text(q, 2);
+    *hl += (size_t)snprintf(html + *hl, html_len - *hl, "%s%s: %s, %.3f QALY", nr ? "<br>" : "",
+                            sn, fmt_eur(m, sizeof m, col_real(q, 4)), col_real(q, 5));
+    if (strcmp(st, "frontier") == 0) {
+      *hl += (size_t)snprintf(html + *hl, html_len - *hl, ", ICER %s/QALY vs %s",
+                              fmt_eur(m2, sizeof m2, col_real(q, 1)), cn);
+    } else if (strcmp(st, "reference") != 0) {
+      *hl += (size_t)snprintf(html + *hl, html_len - *hl, ", %s", st);
+    }
+    nr++;
+  }
+  sqlite3_finalize(q);
+  *hl += (size_t)snprintf(html + *hl, html_len - *hl, "%s</td></tr>\n", nr ? "" : "no CEA");
+  for (int m = 0; has_pw && m < 2; m++) {
+    if (!isfinite(v[3 * m + 1])) {
+      continue;
+    }
+    put(R, "%s[", *first ? "" : ",");
+    put_json_str(R, name);
+    put(R, ",%d,", m);
+    put_json_num(R, v[3 * m]);
+    put(R, ",");
+    put_json_num(R, v[3 * m + 1]);
+    put(R, ",");
+    put_json_num(R, v[3 * m + 2]);
+    put(R, "]");
+    *first = 0;
+  }
+}
+
+static remit_status pw_section_compare(report *R) {
+  if (R->n_compare <= 0) {
+    return R->status;
+  }
+  put(R, "<section id=\"comparison\"><h2>%d Scenario comparison</h2>\n<p>This run against %d "
+         "other pathway run%s given on the command line. Waiting and vein-to-vein times: median "
+         "with the 10th and 90th percentiles over treated patients; dropouts: patients who left "
+         "before infusion (not counting those still waiting at the horizon) as a share of "
+         "referred patients; cost-effectiveness: the deterministic base case.</p>\n"
+         "<figure><div class=\"chart\" id=\"chart-compare\" data-chart=\"data-compare\" "
+         "role=\"img\" aria-label=\"Waiting times by scenario\"></div><figcaption><b>Waiting "
+         "times by scenario.</b> Marker: median (circle: referral to infusion; square: vein to "
+         "vein); line: 10th to 90th percentile.</figcaption></figure>\n"
+         "<script type=\"application/json\" id=\"data-compare\">{\"type\":\"compare\",\"rows\":[", R->secno[PS_COMPARE],
+      R->n_compare, R->n_compare == 1 ? "" : "s");
+  size_t cap = 16384 * (size_t)(R->n_compare + 1), hl = 0;
+  char *html = remit__malloc(R->ctx, cap);
+  if (!html) {
+    return REMIT_ERR_NOMEM;
+  }
+  html[0] = '\0';
+  int first = 1;
+  pw_compare_row(R, R->db_path, 0, &first, html, cap, &hl);
+  sqlite3 *own = R->db;
+  for (int k = 0; k < R->n_compare && R->status == REMIT_OK; k++) {
+    sqlite3 *db = pw_open_other(R, R->compare[k]);
+    if (!db) {
+      break;
+    }
+    R->db = db;
+    pw_compare_row(R, R->compare[k], k + 1, &first, html, cap, &hl);
+    R->db = own;
+    sqlite3_close(db);
+  }
+  R->db = own;
+  put(R, "]}</script>\n<table><thead><tr><th>scenario (store)</th><th>centres</th><th>treated "
+         "a year</th><th>waiting, days: median [P10, P90]</th><th>vein to vein, days: median "
+         "[P10, P90]</th><th>dropouts (%% of referred)</th><th>strategies: cost, QALYs, ICER"
+         "</th></tr></thead><tbody>\n%s</tbody></table>\n</section>\n",
+      html);
+  remit__free(R->ctx, html);
+  return R->status;
+}
+
+static remit_status pathway_report(report *R) {
+  int has_pw = table_exists(R, "pathway_summary");
+  int has_cea = table_exists(R, "cea_strategies");
+  char why[512];
+  remit_pathway_scenario *sc = pw_load_scenario(R, why, sizeof why);
+  pw_number_sections(R, has_pw, has_cea);
+  pw_header(R, has_pw, has_cea);
+  pw_section_scenario(R, sc, why, has_pw, has_cea);
+  remit_pathway_destroy(&sc);
+  remit_status st = R->status;
+  if (st == REMIT_OK && has_pw) {
+    st = pw_section_pathway(R);
+  }
+  if (st == REMIT_OK) {
+    st = pw_section_compare(R);
+  }
+  if (st == REMIT_OK && has_cea) {
+    st = pw_section_cea(R);
+  }
+  if (st == REMIT_OK && has_cea) {
+    st = pw_section_tornado(R);
+  }
+  if (st == REMIT_OK) {
+    pw_section_cheers(R);
+    pw_section_appendix(R, has_cea);
+    st = R->status;
+  }
+  return st;
+}
+
+
+/* ------------------------------------------------------------------------ */
 /* Entry point                                                               */
 /* ------------------------------------------------------------------------ */
 
@@ -1840,6 +3186,22 @@ static remit_status open_store(report *R) {
     return REMIT_ERROR(R->ctx, REMIT_ERR_IO, "cannot read %s: %s", p, sqlite3_errmsg(R->db));
   }
   if (app != REPORT_APPLICATION_ID) {
+    /* A `remit pathway` store: no application id, run.kind = 'pathway'.  It
+     * is written as .partial and renamed, so an existing one is complete. */
+    char kind[32] = "";
+    if (table_exists(R, "run")) {
+      run_get(R, "kind", kind, sizeof kind);
+    }
+    R->status = REMIT_OK;
+    if (strcmp(kind, "pathway") == 0 &&
+        (table_exists(R, "pathway_summary") || table_exists(R, "cea_strategies"))) {
+      if (is_partial) {
+        return REMIT_ERROR(R->ctx, REMIT_ERR_STATE,
+                           "%s is an incomplete run (running or interrupted); run it again", p);
+      }
+      R->pathway = 1;
+      return REMIT_OK;
+    }
     return REMIT_ERROR(R->ctx, REMIT_ERR_ARG, "%s is not a remit run store", p);
   }
   char status[32];
@@ -1881,6 +3243,8 @@ remit_status remit_report_write(remit_context *ctx, const char *db_path, const c
   R.ctx = ctx;
   R.db_path = db_path;
   R.n_ind = opt && opt->n_individuals > 0 ? opt->n_individuals : DEFAULT_INDIVIDUALS;
+  R.compare = opt ? opt->compare : NULL;
+  R.n_compare = opt && opt->compare ? opt->n_compare : 0;
   R.spec = NULL;
   const char *js_dir = opt && opt->js_dir ? opt->js_dir : REMIT_VEGA_DIR;
   char paths[N_JS_LIBS][4096];
@@ -1902,7 +3266,29 @@ remit_status remit_report_write(remit_context *ctx, const char *db_path, const c
   if (st == REMIT_OK) {
     st = open_store(&R);
   }
-  if (st == REMIT_OK) {
+  if (st == REMIT_OK && R.n_compare > 0 && !R.pathway) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_ARG,
+                     "%s is a trial store: only pathway stores can be compared", db_path);
+  }
+  if (st == REMIT_OK && R.pathway) {
+    size_t n = strlen(html_path) + 9;
+    partial = remit__malloc(ctx, n);
+    if (!partial) {
+      st = REMIT_ERR_NOMEM;
+    } else {
+      snprintf(partial, n, "%s.partial", html_path);
+      R.out = fopen(partial, "wb");
+      if (!R.out) {
+        st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot write %s: %s", html_path, strerror(errno));
+      }
+    }
+    if (st == REMIT_OK) {
+      st = pathway_report(&R);
+    }
+    if (st == REMIT_OK) {
+      st = put_scripts(&R, js, js_len, paths);
+    }
+  } else if (st == REMIT_OK) {
     char model[64];
     run_get(&R, "model", model, sizeof model);
     R.spec = strcmp(model, "reference") == 0 ? remit_spec_reference() : remit_spec_sle();
@@ -1943,18 +3329,18 @@ remit_status remit_report_write(remit_context *ctx, const char *db_path, const c
       section_appendix(&R);
       st = R.status != REMIT_OK ? R.status : put_scripts(&R, js, js_len, paths);
     }
-    if (R.out) {
-      int bad = ferror(R.out);
-      bad = fclose(R.out) != 0 || bad;
-      if (st == REMIT_OK && bad) {
-        st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot write %s: %s", html_path, strerror(errno));
-      }
-      if (st == REMIT_OK && rename(partial, html_path) != 0) {
-        st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot write %s: %s", html_path, strerror(errno));
-      }
-      if (st != REMIT_OK) {
-        remove(partial);
-      }
+  }
+  if (R.out) {
+    int bad = ferror(R.out);
+    bad = fclose(R.out) != 0 || bad;
+    if (st == REMIT_OK && bad) {
+      st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot write %s: %s", html_path, strerror(errno));
+    }
+    if (st == REMIT_OK && rename(partial, html_path) != 0) {
+      st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot write %s: %s", html_path, strerror(errno));
+    }
+    if (st != REMIT_OK) {
+      remove(partial);
     }
   }
   remit__free(ctx, partial);

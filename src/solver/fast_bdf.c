@@ -16,6 +16,7 @@
  * costs a few hundred flops.
  */
 #include <float.h>
+#include <stdint.h>
 #include <math.h>
 #include <string.h>
 
@@ -65,6 +66,10 @@ struct remit__fbdf {
   int *perm;
   int *lptr, *lidx, *uptr, *uidx;
   double *lval, *uval, *dinv;
+  uint64_t *jpat;     /* n <= 64: row i's non-zero columns of J */
+  uint64_t *spat;     /* row patterns of M's factors (sp_factor), fill included */
+  uint64_t *scol;     /* column patterns, work */
+  long dbg_fac, dbg_nl, dbg_nu;
   double tau[LMAX + 2], l[LMAX + 1], tq[6];
   int q, qprime, qwait, L, indx_acor;
   double h, hprime, hscale, eta, etamax, tn, tstop, saved_tq5;
@@ -104,14 +109,13 @@ static double wrms(const double *v, const double *w, int n) {
 }
 
 static int set_ewt(remit__fbdf *s, const double *y) {
+  int bad = 0; /* no early exit: the loop vectorises */
   for (int i = 0; i < s->n; i++) {
     const double d = s->rtol * fabs(y[i]) + s->atol[i];
-    if (!(d > 0.0)) {
-      return -1;
-    }
+    bad |= !(d > 0.0);
     s->ewt[i] = 1.0 / d;
   }
-  return 0;
+  return bad ? -1 : 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -205,6 +209,152 @@ static void lu_solve(const remit__fbdf *s, double *b) {
   }
 }
 
+/* ------------------------------------------------------------------------ */
+/* Sparse LU with partial pivoting on bit masks (n <= 64).                  */
+/* ------------------------------------------------------------------------ */
+
+/* For n <= 64 each row's and each column's non-zero pattern fits in one
+ * 64-bit word, so the factorisation can follow the structure of M without
+ * ever scanning zeros: M is formed only on J's non-zeros (the pattern of J
+ * is taken at every Jacobian evaluation) and the diagonal; the pivot search
+ * of column k looks only at the rows with a structural non-zero there; the
+ * update touches only the pivot row's pattern, and fill is tracked by OR-ing
+ * masks.  The pivot is the same as dense partial pivoting's (largest |entry|
+ * in the column; ties go to the lowest row), so this is the same LU as
+ * lu_factor up to the order of ties, at a cost proportional to the
+ * non-zeros of the factors.  Rows are not moved: the factors are recorded
+ * with the pivot row of each step (prow), L by columns, U by rows.  Every
+ * W entry outside the current pattern is zero, an invariant kept by
+ * clearing the previous factorisation's fill before forming M. */
+#define SP_NMAX 64
+
+static inline int lowbit(uint64_t b) { return __builtin_ctzll(b); }
+
+static int sp_factor(remit__fbdf *s) {
+  const int n = s->n;
+  double *w = s->M;
+  const double *J = s->J;
+  const double mg = -s->gamma;
+  uint64_t *rowp = s->spat, *colp = s->scol;
+  for (int j = 0; j < n; j++) {
+    colp[j] = 0;
+  }
+  for (int i = 0; i < n; i++) {
+    double *wi = w + (size_t)i * n;
+    const double *Ji = J + (size_t)i * n;
+    const uint64_t jp = s->jpat[i];
+    for (uint64_t b = rowp[i] & ~jp; b; b &= b - 1) {
+      wi[lowbit(b)] = 0.0;
+    }
+    for (uint64_t b = jp; b; b &= b - 1) {
+      const int j = lowbit(b);
+      wi[j] = mg * Ji[j];
+    }
+    wi[i] += 1.0;
+    rowp[i] = jp | (uint64_t)1 << i;
+    for (uint64_t b = rowp[i]; b; b &= b - 1) {
+      colp[lowbit(b)] |= (uint64_t)1 << i;
+    }
+  }
+  uint64_t remaining = n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+  int nl = 0, nu = 0;
+  int *rlidx = s->lidx, *ruidx = s->uidx;
+  double *lval = s->lval, *uval = s->uval;
+  for (int k = 0; k < n; k++) {
+    const uint64_t cand = colp[k] & remaining;
+    int p = -1;
+    double amax = 0.0;
+    for (uint64_t b = cand; b; b &= b - 1) {
+      const int i = lowbit(b);
+      const double v = fabs(w[(size_t)i * n + k]);
+      if (v > amax) {
+        amax = v;
+        p = i;
+      }
+    }
+    if (!(amax > 0.0)) { /* zero column (or NaN): singular */
+      s->lptr[k] = nl;
+      s->uptr[k] = nu;
+      return 1;
+    }
+    const uint64_t pbit = (uint64_t)1 << p;
+    remaining &= ~pbit;
+    s->perm[k] = p;
+    const double *wp = w + (size_t)p * n;
+    const double rpiv = 1.0 / wp[k];
+    s->dinv[k] = rpiv;
+    const uint64_t hi = k == 63 ? 0 : ~(uint64_t)0 << (k + 1);
+    const uint64_t uk = rowp[p] & hi;
+    const int u0 = nu;
+    s->uptr[k] = nu;
+    for (uint64_t b = uk; b; b &= b - 1) {
+      const int j = lowbit(b);
+      ruidx[nu] = j;
+      uval[nu++] = wp[j];
+    }
+    const uint64_t lrows = cand & ~pbit;
+    s->lptr[k] = nl;
+    for (uint64_t b = lrows; b; b &= b - 1) {
+      const int i = lowbit(b);
+      double *wi = w + (size_t)i * n;
+      const double lik = wi[k] * rpiv;
+      rlidx[nl] = i;
+      lval[nl++] = lik;
+      if (lik != 0.0) {
+        for (int t = u0; t < nu; t++) {
+          wi[ruidx[t]] -= lik * uval[t];
+        }
+      }
+      rowp[i] |= uk;
+    }
+    if (lrows) {
+      for (uint64_t b = uk; b; b &= b - 1) {
+        colp[lowbit(b)] |= lrows;
+      }
+    }
+  }
+  s->lptr[n] = nl;
+  s->uptr[n] = nu;
+  s->dbg_fac++; s->dbg_nl += nl; s->dbg_nu += nu;
+  return 0;
+}
+
+static void sp_solve(const remit__fbdf *s, double *b) {
+  const int n = s->n;
+  double z[SP_NMAX];
+  const int *perm = s->perm, *lptr = s->lptr, *lidx = s->lidx, *uptr = s->uptr, *uidx = s->uidx;
+  const double *lval = s->lval, *uval = s->uval;
+  for (int k = 0; k < n; k++) {
+    const double xp = b[perm[k]];
+    if (xp != 0.0) {
+      for (int t = lptr[k]; t < lptr[k + 1]; t++) {
+        b[lidx[t]] -= lval[t] * xp;
+      }
+    }
+  }
+  for (int k = n - 1; k >= 0; k--) {
+    double sum = b[perm[k]];
+    for (int t = uptr[k]; t < uptr[k + 1]; t++) {
+      sum -= uval[t] * z[uidx[t]];
+    }
+    z[k] = sum * s->dinv[k];
+  }
+  memcpy(b, z, sizeof(double) * (size_t)n);
+}
+
+/* The pattern of a new J, one mask per row. */
+static void sp_pattern(remit__fbdf *s) {
+  const int n = s->n;
+  for (int i = 0; i < n; i++) {
+    const double *Ji = s->J + (size_t)i * n;
+    uint64_t m = 0;
+    for (int j = 0; j < n; j++) {
+      m |= (uint64_t)(Ji[j] != 0.0) << j;
+    }
+    s->jpat[i] = m;
+  }
+}
+
 /* The Jacobian at (t, y) with f(t, y) = fy, row-major into s->J: the
  * model's own, or difference quotients with CVODES's increment rule
  * (cvLsDenseDQJac), as the CVODES backend does. */
@@ -234,6 +384,8 @@ static int jacobian(remit__fbdf *s, remit_model *m, double t, double *y, const d
   return 0;
 }
 
+static int dense_factor(remit__fbdf *s);
+
 /* CVODE's cvLsSetup + cvNlsLSetup: decide on a new Jacobian, form
  * M = I - gamma J, factor.  0 ok, > 0 recoverable, < 0 fatal. */
 static int lsetup(remit__fbdf *s, remit_model *m, int convfail, double *y, const double *fy) {
@@ -249,9 +401,23 @@ static int lsetup(remit__fbdf *s, remit_model *m, int convfail, double *y, const
     if (rc != 0) {
       return rc;
     }
+    if (n <= SP_NMAX) {
+      sp_pattern(s);
+    }
   } else {
     s->jcur = 0;
   }
+  s->nsetups++;
+  s->gamrat = 1.0;
+  s->gammap = s->gamma;
+  s->crate = 1.0;
+  s->nstlp = s->nst;
+  return n <= SP_NMAX ? sp_factor(s) : dense_factor(s);
+}
+
+/* M = I - gamma J, factored with partial pivoting (lu_factor). */
+static int dense_factor(remit__fbdf *s) {
+  const int n = s->n;
   const double mg = -s->gamma;
   for (size_t k = 0; k < (size_t)n * n; k++) {
     s->M[k] = mg * s->J[k];
@@ -259,11 +425,6 @@ static int lsetup(remit__fbdf *s, remit_model *m, int convfail, double *y, const
   for (int i = 0; i < n; i++) {
     s->M[(size_t)i * n + i] += 1.0;
   }
-  s->nsetups++;
-  s->gamrat = 1.0;
-  s->gammap = s->gamma;
-  s->crate = 1.0;
-  s->nstlp = s->nst;
   return lu_factor(s);
 }
 
@@ -469,7 +630,11 @@ static int nls(remit__fbdf *s, remit_model *m, int nflag) {
     }
     int result = NLS_RECOVER;
     for (int it = 0;;) {
-      lu_solve(s, delta);
+      if (n <= SP_NMAX) {
+        sp_solve(s, delta);
+      } else {
+        lu_solve(s, delta);
+      }
       if (s->gamrat != 1.0) {
         const double c = 2.0 / (1.0 + s->gamrat);
         for (int i = 0; i < n; i++) {
@@ -805,12 +970,17 @@ remit__fbdf *remit__fbdf_create(remit_context *ctx, int n) {
   const size_t ni = (size_t)n * 3 + 2 + 2 * nn;
   double *d = remit__calloc(ctx, nd, sizeof(double));
   int *iw = remit__calloc(ctx, ni, sizeof(int));
-  if (!d || !iw) {
+  uint64_t *pw = remit__calloc(ctx, 3 * (size_t)n, sizeof(uint64_t));
+  if (!d || !iw || !pw) {
     remit__free(ctx, d);
     remit__free(ctx, iw);
+    remit__free(ctx, pw);
     remit__free(ctx, s);
     return NULL;
   }
+  s->jpat = pw;
+  s->spat = pw + n;
+  s->scol = pw + 2 * n;
   for (int j = 0; j < LMAX; j++) {
     s->zn[j] = d;
     d += n;
@@ -847,6 +1017,7 @@ void remit__fbdf_destroy(remit_context *ctx, remit__fbdf **sp) {
   remit__fbdf *s = *sp;
   remit__free(ctx, s->zn[0]);
   remit__free(ctx, s->perm);
+  remit__free(ctx, s->jpat);
   remit__free(ctx, s);
   *sp = NULL;
 }
@@ -966,3 +1137,7 @@ void remit__fbdf_add_stats(const remit__fbdf *s, remit_sim_stats *st) {
 }
 
 void remit__fbdf_inject_failures(remit__fbdf *s, int count) { s->inject = count; }
+
+#include <stdio.h>
+void remit__fbdf_dbg(const remit__fbdf *s, long fb);
+void remit__fbdf_dbg(const remit__fbdf *s, long fb) { fprintf(stderr, "DBG fac %ld nl %g nu %g fallbacks %ld\n", s->dbg_fac, (double)s->dbg_nl/s->dbg_fac, (double)s->dbg_nu/s->dbg_fac, fb); }

@@ -15,6 +15,12 @@
  * Memory: patients are processed in chunks of a few hundred; a chunk's
  * results go to the store (one transaction) before the next starts.  Only
  * the enrolment list (index, arm, covariates) lives for a whole replicate.
+ *
+ * Across processes (remit_trial_options.mpi_comm, docs/cluster.md): every
+ * rank enrols the same patients (it is deterministic and cheap), the chunks
+ * still to run are dealt round-robin in run order, workers send each chunk's
+ * results to rank 0 packed as bytes (trial_mpi.h), and rank 0 writes every
+ * chunk in run order, as one process would; so the store is the same.
  */
 #include <math.h>
 #include <stdio.h>
@@ -35,6 +41,7 @@
 #include "remit/remit_trial.h"
 #include "scores/endpoints.h"
 #include "scores/visit.h"
+#include "trial/trial_mpi.h"
 
 #define MAX_EVENTS_PER_PATIENT 64
 #define MAX_TRIGGERS 256 /* flare triggers per patient (a Poisson count; 0.65/year) */
@@ -840,15 +847,20 @@ static void chunk_free(trial *T, chunk_buf *cb) {
   remit__free(T->ctx, cb->traj);
 }
 
-/* Simulates patients e[0..n) in parallel into cb (slot k for e[k]). */
-static remit_status simulate_block(trial *T, worker *workers, int n_workers, int replicate,
-                                   const enrolled *e, int n, chunk_buf *cb) {
+/* Points slot k of cb at trajectory storage when e[k] is a sampled patient. */
+static void chunk_bind(const trial *T, const enrolled *e, int n, chunk_buf *cb) {
   size_t nt = sizeof traj_vars / sizeof traj_vars[0];
   for (int k = 0; k < n; k++) {
     cb->out[k].traj = cb->traj && e[k].pid < T->sc->sample_trajectories
                           ? cb->traj + (size_t)k * nt * T->n_days
                           : NULL;
   }
+}
+
+/* Simulates patients e[0..n) in parallel into cb (slot k for e[k]). */
+static remit_status simulate_block(trial *T, worker *workers, int n_workers, int replicate,
+                                   const enrolled *e, int n, chunk_buf *cb) {
+  chunk_bind(T, e, n, cb);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(n_workers)
   for (int k = 0; k < n; k++) {
     int tid = 0;
@@ -878,6 +890,259 @@ static int has_dlt(const trial *T, const patient_out *o) {
     }
   }
   return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Chunks across processes                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* How a run's chunks are shared among the ranks of a communicator (one
+ * process: rank 0 of 1 does everything, as before).  Run order is replicate
+ * by replicate, chunk by chunk; the chunks still to run are dealt
+ * round-robin in that order, and rank 0 writes each in that order. */
+typedef struct dist {
+  remit__comm *comm;
+  int rank, size;
+  int64_t resume_from;   /* size > 1: chunks already in the store (the first ones in run order) */
+  int64_t seq;           /* run-order index of the next chunk */
+  unsigned char *msg;    /* a packed chunk, sent or received */
+  size_t msg_cap, msg_len;
+  int *ended;            /* rank 0: worker r's END has arrived */
+} dist;
+
+/* The rank that simulates the next chunk of the run, or -1 if it is already
+ * in the store (resume); advances the run order. */
+static int dist_owner(dist *D) {
+  int64_t g = D->seq++;
+  if (g < D->resume_from) {
+    return -1;
+  }
+  return (int)((g - D->resume_from) % D->size);
+}
+
+/* The kinds add_event records; a packed chunk carries the index. */
+static const char *const event_kinds[] = {"solver_failure", "flare_trigger", "dropout",
+                                          "infection",      "crs",           "icans",
+                                          "neutropenia"};
+#define N_EVENT_KINDS ((int)(sizeof event_kinds / sizeof event_kinds[0]))
+
+/* Packed layout (the same binary on every rank: structs travel as bytes):
+ * packed_chunk, then per patient packed_patient, visits, outcomes,
+ * packed_event × n_events, parameters, and the trajectory if sampled. */
+typedef struct packed_chunk {
+  int32_t replicate, chunk, n;
+} packed_chunk;
+typedef struct packed_patient {
+  double dropout_day;
+  int32_t failed, n_visits, n_events, has_traj;
+} packed_patient;
+typedef struct packed_event {
+  double day, grade;
+  int32_t kind;
+  int32_t pad;
+} packed_event;
+
+/* A worker's last message: why it stopped. */
+typedef struct packed_end {
+  int32_t status;
+  char msg[508];
+} packed_end;
+
+static size_t traj_len(const trial *T) {
+  return sizeof traj_vars / sizeof traj_vars[0] * (size_t)T->n_days;
+}
+
+static remit_status dist_reserve(trial *T, dist *D, size_t n) {
+  if (n > D->msg_cap) {
+    unsigned char *grown = remit__realloc(T->ctx, D->msg, n);
+    if (!grown) {
+      return REMIT_ERR_NOMEM;
+    }
+    D->msg = grown;
+    D->msg_cap = n;
+  }
+  return REMIT_OK;
+}
+
+#define PUT(w, src, len) (memcpy((w), (src), (len)), (w) += (len))
+
+/* Packs the m patients of cb (chunk `chunk` of replicate `rep`) into D->msg. */
+static remit_status pack_chunk(trial *T, dist *D, int rep, int chunk, const chunk_buf *cb, int m) {
+  const size_t ne = (size_t)T->sc->n_endpoints, np = (size_t)T->spec->n_params;
+  size_t need = sizeof(packed_chunk);
+  for (int k = 0; k < m; k++) {
+    const patient_out *o = &cb->out[k];
+    need += sizeof(packed_patient) + (size_t)o->n_visits * sizeof(remit__visit) +
+            ne * sizeof(remit__outcome) + (size_t)o->n_events * sizeof(packed_event) +
+            np * sizeof(double) + (o->traj ? traj_len(T) * sizeof(double) : 0);
+  }
+  remit_status st = dist_reserve(T, D, need);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  unsigned char *w = D->msg;
+  packed_chunk h = {rep, chunk, m};
+  PUT(w, &h, sizeof h);
+  for (int k = 0; k < m; k++) {
+    const patient_out *o = &cb->out[k];
+    packed_patient pp = {o->dropout_day, o->failed, o->n_visits, o->n_events, o->traj != NULL};
+    PUT(w, &pp, sizeof pp);
+    PUT(w, o->visits, (size_t)o->n_visits * sizeof(remit__visit));
+    PUT(w, o->outcomes, ne * sizeof(remit__outcome));
+    for (int j = 0; j < o->n_events; j++) {
+      packed_event pe = {o->ev_day[j], o->ev_grade[j], -1, 0};
+      for (int i = 0; i < N_EVENT_KINDS && pe.kind < 0; i++) {
+        if (strcmp(o->ev_kind[j], event_kinds[i]) == 0) {
+          pe.kind = i;
+        }
+      }
+      if (pe.kind < 0) {
+        return REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "event kind '%s' cannot be sent between ranks",
+                           o->ev_kind[j]);
+      }
+      PUT(w, &pe, sizeof pe);
+    }
+    PUT(w, o->params, np * sizeof(double));
+    if (o->traj) {
+      PUT(w, o->traj, traj_len(T) * sizeof(double));
+    }
+  }
+  D->msg_len = (size_t)(w - D->msg);
+  return REMIT_OK;
+}
+
+/* Unpacks D->msg into cb for the m patients e[0..m) of chunk `chunk` of
+ * replicate `rep`, checking that it is that chunk and that it fits. */
+static remit_status unpack_chunk(trial *T, dist *D, int rep, int chunk, const enrolled *e, int m,
+                                 chunk_buf *cb, int from) {
+  const size_t ne = (size_t)T->sc->n_endpoints, np = (size_t)T->spec->n_params;
+  const unsigned char *r = D->msg, *end = D->msg + D->msg_len;
+  packed_chunk h;
+#define GET(dst, len)                                                                   \
+  do {                                                                                  \
+    if ((size_t)(end - r) < (size_t)(len)) {                                            \
+      return REMIT_ERROR(T->ctx, REMIT_ERR_IO, "rank %d: chunk %d of replicate %d is truncated", \
+                         from, chunk, rep);                                             \
+    }                                                                                   \
+    memcpy((dst), r, (len));                                                            \
+    r += (len);                                                                         \
+  } while (0)
+  GET(&h, sizeof h);
+  if (h.replicate != rep || h.chunk != chunk || h.n != m) {
+    return REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "rank %d sent chunk %d/%d (%d patients) where "
+                       "chunk %d/%d (%d) was due", from, (int)h.replicate, (int)h.chunk, (int)h.n,
+                       rep, chunk, m);
+  }
+  chunk_bind(T, e, m, cb);
+  for (int k = 0; k < m; k++) {
+    patient_out *o = &cb->out[k];
+    packed_patient pp;
+    GET(&pp, sizeof pp);
+    if (pp.n_visits < 0 || pp.n_visits > T->n_visit_max || pp.n_events < 0 ||
+        pp.n_events > MAX_EVENTS_PER_PATIENT || pp.has_traj != (o->traj != NULL)) {
+      return REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "rank %d: patient %ld of replicate %d does not "
+                         "fit this rank's chunk", from, e[k].pid, rep);
+    }
+    o->dropout_day = pp.dropout_day;
+    o->failed = pp.failed;
+    o->n_visits = pp.n_visits;
+    o->n_events = pp.n_events;
+    GET(o->visits, (size_t)o->n_visits * sizeof(remit__visit));
+    GET(o->outcomes, ne * sizeof(remit__outcome));
+    for (size_t j = 0; j < ne; j++) {
+      o->outcomes[j].why = ""; /* a pointer of the sender; never written to the store */
+    }
+    for (int j = 0; j < o->n_events; j++) {
+      packed_event pe;
+      GET(&pe, sizeof pe);
+      if (pe.kind < 0 || pe.kind >= N_EVENT_KINDS) {
+        return REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "rank %d: unknown event kind %d", from,
+                           (int)pe.kind);
+      }
+      o->ev_day[j] = pe.day;
+      o->ev_grade[j] = pe.grade;
+      o->ev_kind[j] = event_kinds[pe.kind];
+    }
+    GET(o->params, np * sizeof(double));
+    if (o->traj) {
+      GET(o->traj, traj_len(T) * sizeof(double));
+    }
+  }
+#undef GET
+  if (r != end) {
+    return REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "rank %d: chunk %d of replicate %d has %zu extra "
+                       "bytes", from, chunk, rep, (size_t)(end - r));
+  }
+  return REMIT_OK;
+}
+
+/* Rank 0: the next message of worker `from`, which must be chunk `chunk` of
+ * replicate `rep`, unpacked into cb.  An END in its place carries the
+ * worker's failure. */
+static remit_status receive_chunk(trial *T, dist *D, int rep, int chunk, const enrolled *e, int m,
+                                  chunk_buf *cb, int from) {
+  int tag = 0;
+  remit_status st = remit__comm_recv(D->comm, from, &tag, &D->msg, &D->msg_cap, &D->msg_len);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  if (tag == REMIT__TAG_END) {
+    D->ended[from] = 1;
+    packed_end pe = {(int32_t)REMIT_ERR_STATE, "stopped early"};
+    memcpy(&pe, D->msg, D->msg_len < sizeof pe ? D->msg_len : sizeof pe);
+    pe.msg[sizeof pe.msg - 1] = '\0';
+    return REMIT_ERROR(T->ctx, pe.status != REMIT_OK ? (remit_status)pe.status : REMIT_ERR_STATE,
+                       "rank %d: %s", from, pe.msg);
+  }
+  return unpack_chunk(T, D, rep, chunk, e, m, cb, from);
+}
+
+/* After the last chunk (or a failure): a worker says why it stopped; rank 0
+ * stops the workers if it failed and takes every worker's END, dropping
+ * chunks it no longer needs.  Returns the rank's status. */
+static remit_status dist_end(trial *T, dist *D, remit_status st) {
+  if (D->size == 1) {
+    return st;
+  }
+  if (D->rank != 0) {
+    packed_end pe;
+    memset(&pe, 0, sizeof pe);
+    pe.status = (int32_t)st;
+    if (st != REMIT_OK) {
+      snprintf(pe.msg, sizeof pe.msg, "%s", remit_context_errmsg(T->ctx));
+    }
+    remit_status sst = remit__comm_send(D->comm, 0, REMIT__TAG_END, &pe, sizeof pe);
+    return st != REMIT_OK ? st : sst;
+  }
+  if (st != REMIT_OK) {
+    remit__comm_send_stop(D->comm);
+  }
+  if (!D->ended) { /* set-up ran out of memory on rank 0 */
+    return st;
+  }
+  for (int r = 1; r < D->size; r++) {
+    while (!D->ended[r]) {
+      int tag = 0;
+      remit_status rst = remit__comm_recv(D->comm, r, &tag, &D->msg, &D->msg_cap, &D->msg_len);
+      if (rst != REMIT_OK) {
+        return st != REMIT_OK ? st : rst;
+      }
+      if (tag == REMIT__TAG_END) {
+        D->ended[r] = 1;
+        packed_end pe;
+        memset(&pe, 0, sizeof pe);
+        memcpy(&pe, D->msg, D->msg_len < sizeof pe ? D->msg_len : sizeof pe);
+        pe.msg[sizeof pe.msg - 1] = '\0';
+        if (st == REMIT_OK && pe.status != REMIT_OK) {
+          st = REMIT_ERROR(T->ctx, (remit_status)pe.status, "rank %d: %s", r, pe.msg);
+        }
+      } else if (st == REMIT_OK) {
+        st = REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "rank %d sent a chunk nobody asked for", r);
+        remit__comm_send_stop(D->comm);
+      }
+    }
+  }
+  return st;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1171,7 +1436,8 @@ static remit_status summarise(trial *T, remit__store *store) {
 
 static remit_status run_replicate(trial *T, remit__store *store, worker *workers, int n_workers,
                                   int rep, int chunk_size, chunk_buf *cb,
-                                  const remit_trial_options *opt, long *done, long total) {
+                                  const remit_trial_options *opt, long *done, long total,
+                                  dist *D) {
   const remit_scenario *sc = T->sc;
   enrolled *e = NULL;
   long n = 0, n_screened = 0;
@@ -1239,12 +1505,44 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
       int m = (int)(n - from < chunk_size ? n - from : chunk_size);
       long last_pid = e[from + m - 1].pid;
       long until = from + m == n ? n_screened : last_pid + 1;
-      if (remit__store_chunk_done(store, rep, (int)chunk)) {
+      int owner = dist_owner(D);
+      if (D->rank != 0) { /* a worker: simulate its own chunks, send them to rank 0 */
+        if (owner == D->rank) {
+          if (remit__comm_stop_requested(D->comm)) {
+            st = REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "stopped by rank 0");
+            break;
+          }
+          simulate_block(T, workers, n_workers, rep, &e[from], m, cb);
+          st = pack_chunk(T, D, rep, (int)chunk, cb, m);
+          if (st == REMIT_OK) {
+            st = remit__comm_send(D->comm, 0, REMIT__TAG_CHUNK, D->msg, D->msg_len);
+          }
+        }
+        continue;
+      }
+      int in_store = remit__store_chunk_done(store, rep, (int)chunk);
+      if (in_store < 0) {
+        st = (remit_status)in_store;
+        break;
+      }
+      if (D->size > 1 && in_store != (owner < 0)) {
+        /* The ranks skip the first resume_from chunks of the run: that is
+         * what a store written in run order (by one process or many) has. */
+        st = REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "resume: chunk %ld of replicate %d is %s the "
+                         "store, out of run order; resume this run in one process", chunk, rep,
+                         in_store ? "in" : "missing from");
+        break;
+      }
+      if (in_store) {
         screened_to = until;
         *done += m;
         continue;
       }
-      simulate_block(T, workers, n_workers, rep, &e[from], m, cb);
+      if (owner == 0) {
+        simulate_block(T, workers, n_workers, rep, &e[from], m, cb);
+      } else if ((st = receive_chunk(T, D, rep, (int)chunk, &e[from], m, cb, owner)) != REMIT_OK) {
+        break;
+      }
       st = remit__store_begin_chunk(store, rep, (int)chunk);
       for (int k = 0; st == REMIT_OK && k < m; k++) {
         st = write_screen_failures(T, store, rep, screened_to, e[from + k].pid, params);
@@ -1291,8 +1589,15 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
   int chunk_size = opt->chunk_size > 0 ? opt->chunk_size : DEFAULT_CHUNK;
   remit__store *store = NULL;
   chunk_buf cb = {0};
-  remit_status st = setup(&T);
-  if (st == REMIT_OK) {
+  dist D = {0};
+  remit_status st = remit__comm_open(ctx, opt->mpi_comm, &D.comm);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  D.rank = remit__comm_rank(D.comm);
+  D.size = remit__comm_size(D.comm);
+  st = setup(&T);
+  if (st == REMIT_OK && D.rank == 0) { /* rank 0 alone owns the store */
     remit_param_info *table = remit__calloc(ctx, (size_t)T.spec->n_params, sizeof(*table));
     if (!table) {
       st = REMIT_ERR_NOMEM;
@@ -1329,23 +1634,50 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
   if (st == REMIT_OK) {
     st = chunk_alloc(&T, &cb, chunk_size > 6 ? chunk_size : 6);
   }
+  if (st == REMIT_OK && D.rank == 0 && D.size > 1) {
+    D.ended = remit__calloc(ctx, (size_t)D.size, sizeof(int));
+    st = D.ended ? REMIT_OK : REMIT_ERR_NOMEM;
+  }
+  if (D.size > 1) {
+    /* Every rank set up, or none goes on; then where a resumed run starts. */
+    int failed = st != REMIT_OK;
+    remit_status cst = remit__comm_agree(D.comm, &failed);
+    if (cst == REMIT_OK && failed && st == REMIT_OK) {
+      cst = REMIT_ERROR(ctx, REMIT_ERR_STATE, "another rank could not set up the trial");
+    }
+    if (cst == REMIT_OK && !failed) {
+      D.resume_from = D.rank == 0 ? remit__store_chunks_done(store) : 0;
+      cst = remit__comm_bcast(D.comm, &D.resume_from, sizeof D.resume_from);
+    }
+    if (st == REMIT_OK) {
+      st = cst;
+    }
+  }
   long total = 0, done = 0;
   {
     const remit_design *d = &sc->design;
     long per = d->n_enrol > 0 ? d->n_enrol : d->n_screen;
     total = per * (long)sc->replicates;
   }
-  for (int r = 0; st == REMIT_OK && r < sc->replicates; r++) {
-    st = run_replicate(&T, store, workers, n_workers, r, chunk_size, &cb, opt, &done, total);
+  /* 3+3 decides each cohort from the one before: rank 0 runs it alone. */
+  int my_share = D.rank == 0 || sc->design.kind != REMIT_DESIGN_ESCALATION_3P3;
+  for (int r = 0; st == REMIT_OK && my_share && r < sc->replicates; r++) {
+    st = run_replicate(&T, store, workers, n_workers, r, chunk_size, &cb, opt, &done, total, &D);
   }
-  if (st == REMIT_OK) {
+  st = dist_end(&T, &D, st);
+  if (st == REMIT_OK && D.rank == 0) {
     st = summarise(&T, store);
   }
-  if (st == REMIT_OK) {
+  if (st == REMIT_OK && D.rank == 0) {
     st = remit__store_finish(&store);
   } else {
     remit__store_close(&store); /* the partial file stays, marked running */
   }
+  /* After rank 0 has finished the store: every rank returns its status. */
+  st = remit__comm_finish(D.comm, st);
+  remit__comm_close(&D.comm);
+  remit__free(ctx, D.msg);
+  remit__free(ctx, D.ended);
   chunk_free(&T, &cb);
   for (int k = 0; workers && k < n_workers; k++) {
     worker_close(&workers[k]);

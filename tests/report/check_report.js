@@ -68,7 +68,7 @@ async function main() {
       if (c.marks < 1) problems.push(`${c.id}: no drawn marks`);
       if (!c.hasActions) problems.push(`${c.id}: no export menu (SVG/PNG)`);
       // Quantitative axes carry a unit in parentheses; categorical ones name a category.
-      const categorical = ['Event'];
+      const categorical = ['Event', 'Year of infusion', 'Resource', 'Reason', 'Parameter', 'Scenario'];
       for (const t of c.axisTitles) {
         if (!/\(.+\)/.test(t) && !categorical.includes(t)) problems.push(`${c.id}: axis title without a unit: '${t}'`);
       }

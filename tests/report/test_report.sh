@@ -15,7 +15,11 @@
 #  5. opens both reports in headless Chromium (tests/report/check_report.js):
 #     fails on any console error or network request, checks every chart drew
 #     a non-empty SVG with an export menu and units on its axes, and saves a
-#     screenshot to build/report_screenshot.png.
+#     screenshot to build/report_screenshot.png;
+#  6. runs a tiny care pathway + CEA (tests/data/scenarios/pathway_tiny.yaml
+#     and a 3-centre variant), writes its report and a comparison report,
+#     checks their errors and sections, and renders both in Chromium
+#     (screenshot build/report_pathway_screenshot.png).
 set -u
 REMIT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -158,6 +162,42 @@ if NODE_PATH="$NODE_MODULES" timeout 120 node "$ROOT/tests/report/check_report.j
   pass "report with validation renders in Chromium"
 else
   fail "report with validation does not render cleanly in Chromium"
+fi
+
+# --- 6. A care-pathway / cost-effectiveness store ---------------------------
+# pathway_tiny: 2 centres, 2 years, 40 CEA patients x 16 PSA samples (well
+# under a second); a 3-centre variant to compare with.
+if "$REMIT" pathway "$ROOT/tests/data/scenarios/pathway_tiny.yaml" -o "$T/pw.db" --quiet >/dev/null &&
+   "$REMIT" pathway "$ROOT/tests/data/scenarios/pathway_tiny_3_centres.yaml" -o "$T/pw3.db" --quiet >/dev/null; then
+  pass "tiny pathway runs"
+  expect 0 "" report "$T/pw.db" -o "$T/report_pw.html"
+  expect 0 "" report "$T/pw.db" "$T/pw3.db" -o "$T/report_pw_cmp.html"
+  expect 2 "only pathway stores can be compared" report "$T/run.db" "$T/pw.db" -o "$T/x.html"
+  expect 2 "not a remit pathway store" report "$T/pw.db" "$T/run.db" -o "$T/x.html"
+  cp "$T/pw.db" "$T/pwinc.db.partial"
+  expect 2 "incomplete run" report "$T/pwinc.db.partial" -o "$T/x.html"
+  for s in scenario pathway cea uncertainty tornado cheers appendix; do
+    grep -q "<section id=\"$s\">" "$T/report_pw.html" || fail "pathway report: section $s missing"
+  done
+  grep -q "<section id=\"comparison\">" "$T/report_pw_cmp.html" || fail "pathway comparison: section missing"
+  grep -q "dominated" "$T/report_pw.html" && grep -q "Extended\|extended" "$T/report_pw.html" \
+    && pass "pathway report: every section, dominance flags explained" || fail "pathway report: no dominance flags"
+  # 8 charts: waiting/vein-to-vein, centre x year, utilisation, dropouts,
+  # CE plane, CEAC with frontier, EVPI, tornado (+1 comparison).
+  if NODE_PATH="$NODE_MODULES" timeout 120 node "$ROOT/tests/report/check_report.js" \
+      "$T/report_pw.html" "$BUILD/report_pathway_screenshot.png" 8; then
+    pass "pathway report renders in Chromium; screenshot $BUILD/report_pathway_screenshot.png"
+  else
+    fail "pathway report does not render cleanly in Chromium"
+  fi
+  if NODE_PATH="$NODE_MODULES" timeout 120 node "$ROOT/tests/report/check_report.js" \
+      "$T/report_pw_cmp.html" "$T/report_pw_cmp.png" 9; then
+    pass "pathway comparison report renders in Chromium"
+  else
+    fail "pathway comparison report does not render cleanly in Chromium"
+  fi
+else
+  fail "the tiny pathway did not run"
 fi
 
 echo "$fails failure(s)"
