@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake pkg-config libsundials-dev libgsl-dev libyaml-dev libsqlite3-dev libnlopt-dev)
+packages=(build-essential cmake pkg-config libsundials-dev libgsl-dev libyaml-dev libsqlite3-dev libnlopt-dev
+          openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

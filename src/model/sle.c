@@ -24,8 +24,8 @@
 /* X(name, value, unit, cv, lower, upper, source) */
 #define SLE_PARAMS(X)                                                                          \
   /* --- covariate-derived severity mapping ----------------------------------------------- */ \
-  X(sev_sledai_ref, 12.8, "points", 0.0, 1.0, 50.0,                                             \
-    SRC_CAL "untreated SLEDAI-2K ~= sledai0 for non-renal patients, sledai0 4..20 (docs/model.md)") \
+  X(sev_sledai_ref, 14.3, "points", 0.0, 1.0, 50.0,                                                       \
+    SRC_CAL "untreated SLEDAI-2K ~= sledai0 for non-renal patients, sledai0 4..20 (docs/model.md); re-set with a_ebaff 0.07 (remit fit / hand calibration, 2026-11-22; was 12.8)") \
   X(sev_sledai_ref_renal, 30.0, "points", 0.0, 1.0, 80.0,                                       \
     SRC_CAL "untreated SLEDAI-2K ~= sledai0 for renal patients (Mackensen 2022 baseline 16, clinical.md 1.1)") \
   X(sev_exp, 0.9, "-", 0.0, 0.1, 5.0,                                                           \
@@ -84,7 +84,8 @@
   X(car_dx, 0.15, "1/day", 0.0, 0.0, 5.0, "[GAP] exhausted CAR-T loss; set to Stein alpha order") \
   X(car_kme, 0.05, "1/day", 0.0, 0.0, 5.0,                                                      \
     SRC_CAL "antigen-driven memory re-activation; B-cell return 110+-32 d (Mackensen 2022 [V])") \
-  X(car_dm, 0.025, "1/day", 0.5, 0.0, 1.0, SRC_CAL "memory CAR-T loss t1/2 ~28 d in SLE: B-cell return 110+-32 d (Mackensen 2022 [V]); Stein 2019 beta 0.0032/day is B-ALL with persistent antigen")  \
+  X(car_dm, 0.012, "1/day", 0.5, 0.0, 1.0,                                                       \
+    SRC_CAL "memory CAR-T loss t1/2 ~58 d in SLE: B-cell return 110+-32 d (Mackensen 2022 [V]) (remit fit / hand calibration, 2026-11-22; was 0.025); Stein 2019 beta 0.0032/day is B-ALL with persistent antigen")  \
   X(car_kill, 0.2, "uL/cells/day", 0.5, 0.0, 10.0,                                             \
     SRC_CAL "CD19+ B below 1/uL within 2 weeks and B return 110+-32 d (Mackensen 2022 [V])")     \
   X(car_fmk, 1.0, "-", 0.0, 0.0, 1.0,                                                           \
@@ -142,8 +143,8 @@
   X(a_r, 0.16, "1/day", 0.0, 0.0, 5.0,                                                          \
     SRC_CAL "maximal IC-driven expansion of activated autoreactive B (6 x a_d) [GAP]")          \
   X(a_d, 0.0266, "1/day", 0.0, 0.0, 1.0, "Macallan 2005 memory B turnover 2.66 %/day [V-abs]")   \
-  X(a_ebaff, 0.3, "-", 0.0, 0.0, 10.0,                                                          \
-    SRC_CAL "BAFF dependence of activated autoreactive B; belimumab modest (BLISS-52 SRI-4 +14 points [V])") \
+  X(a_ebaff, 0.07, "-", 0.0, 0.0, 10.0,                                                       \
+    SRC_CAL "BAFF dependence of activated autoreactive B: BLISS-52 SRI-4 placebo, belimumab 1 and 10 mg/kg (0.436/0.514/0.576 [V]) (remit fit / hand calibration, 2026-11-22; was 0.3, belimumab arms 0.85)") \
   X(a_kcap0, 4.0, "cells/uL", 0.0, 0.01, 1000.0,                                                \
     SRC_CAL "autoreactive compartment scale at severity 1 (x severity)")                       \
   X(a_kx0, 0.5, "-", 0.0, 0.001, 100.0,                                                         \
@@ -197,8 +198,8 @@
   X(rtx_ec50, 5.87, "mg/L", 0.0, 0.01, 1000.0, "Chen 2024 Front Pharmacol 14:1319744 EC50 [V] models.md 2.6") \
   X(rtx_kmax, 0.7, "1/day", 0.0, 0.0, 10.0,                                                     \
     "derived: 35-fold x kout 0.02/day (PMC6624401 rituximab in autoimmune disease [V])")       \
-  X(rtx_tissue, 0.04, "-", 0.0, 0.0, 1.0,                                                       \
-    SRC_CAL "rituximab reach on tissue autoreactive B; incomplete depletion (Gomez Mendez 2018 CJASN 78% [V-abs]), LUNAR no benefit [V]") \
+  X(rtx_tissue, 0.0074, "-", 0.0, 0.0, 1.0,                                                       \
+    SRC_CAL "rituximab reach on tissue autoreactive B: LUNAR renal response (remit fit, params/fitted.csv, 2026-11-22; was 0.04); incomplete depletion (Gomez Mendez 2018 CJASN 78% [V-abs])") \
   X(bel_cl, 0.204, "L/day", 0.0, 0.01, 10.0, "Struemper 2018 Clin Pharmacokinet CL [V] models.md 6") \
   X(bel_v, 4.95, "L", 0.0, 0.5, 50.0, "derived: Vc + Vp = 2.30 + 2.65 L (Struemper 2018 [V])") \
   X(bel_kd, 0.0403, "mg/L", 0.0, 1e-5, 100.0, "derived: KD 0.274 nM x 147 kDa (Marcantonio 2022 [V])") \
@@ -215,7 +216,8 @@
   X(hcq_emax, 0.3, "-", 0.0, 0.0, 1.0, SRC_CAL "TLR7/9 inhibition of IC-driven IFN [GAP]")       \
   X(mpa_k, 0.98, "1/day", 0.0, 0.01, 100.0, "[M] MPA t1/2 16-18 h (models.md 6), unverified")    \
   X(mpa_ed50, 1000.0, "mg/day", 0.0, 1.0, 1e5, "[M] half-maximal MMF dose, unverified")         \
-  X(mpa_emax, 0.2, "-", 0.0, 0.0, 1.0, SRC_CAL "maximal suppression of lymphocyte activation [GAP]") \
+  X(mpa_emax, 0.025, "-", 0.0, 0.0, 1.0,                                                       \
+    SRC_CAL "maximal suppression of lymphocyte activation: LUNAR renal response placebo 0.458 [V] (remit fit, params/fitted.csv, 2026-11-22; was 0.2) [GAP]") \
   X(vcs_k, 0.55, "1/day", 0.0, 0.01, 100.0, "[M] voclosporin t1/2 ~30 h, unverified")           \
   X(vcs_ed50, 30.0, "mg/day", 0.0, 0.1, 1e4, "[M] half-maximal voclosporin dose, unverified")    \
   X(vcs_emax_act, 0.2, "-", 0.0, 0.0, 1.0, SRC_CAL "calcineurin inhibition of T help [GAP]")     \
@@ -235,24 +237,25 @@
   X(sl_w2, 2.0, "points", 0.0, 2.0, 2.0, "SLEDAI-2K weight (clinical.md 4.1) [V]")              \
   X(sl_w1, 1.0, "points", 0.0, 1.0, 1.0, "SLEDAI-2K weight (clinical.md 4.1) [V]")              \
   X(th_prot, 0.5, "g/day", 0.0, 0.0, 10.0, "SLEDAI-2K proteinuria > 0.5 g/24 h (clinical.md 4.1) [V]") \
-  X(th_haem, 0.45, "renal unit", 0.8, 0.0, 100.0,                                               \
+  X(th_haem, 0.45, "renal unit", 0.4, 0.0, 100.0,                                               \
     SRC_CAL "renal inflammation for > 5 RBC/hpf (item definition clinical.md 4.1) [GAP mapping]") \
-  X(th_pyuria, 0.9, "renal unit", 0.8, 0.0, 100.0, SRC_CAL "renal inflammation for > 5 WBC/hpf [GAP mapping]") \
-  X(th_casts, 1.3, "renal unit", 0.8, 0.0, 100.0, SRC_CAL "renal inflammation for urinary casts [GAP mapping]") \
-  X(th_arthritis, 0.45, "msk unit", 0.8, 0.0, 100.0, SRC_CAL "arthritis (> 2 joints) [GAP mapping]") \
-  X(th_myositis, 2.2, "msk unit", 0.8, 0.0, 100.0, SRC_CAL "myositis [GAP mapping]")           \
-  X(th_rash, 0.5, "muco unit", 0.8, 0.0, 100.0, SRC_CAL "rash [GAP mapping]")                   \
-  X(th_alopecia, 1.1, "muco unit", 0.8, 0.0, 100.0, SRC_CAL "alopecia [GAP mapping]")           \
-  X(th_ulcers, 1.45, "muco unit", 0.8, 0.0, 100.0, SRC_CAL "mucosal ulcers [GAP mapping]")      \
-  X(th_vasculitis, 2.6, "muco unit", 0.8, 0.0, 100.0, SRC_CAL "cutaneous vasculitis [GAP mapping]") \
-  X(th_pleurisy, 1.25, "sero unit", 0.8, 0.0, 100.0, SRC_CAL "pleurisy [GAP mapping]")          \
-  X(th_pericarditis, 1.8, "sero unit", 0.8, 0.0, 100.0, SRC_CAL "pericarditis [GAP mapping]")   \
+  X(th_pyuria, 0.9, "renal unit", 0.4, 0.0, 100.0, SRC_CAL "renal inflammation for > 5 WBC/hpf [GAP mapping]") \
+  X(th_casts, 1.3, "renal unit", 0.4, 0.0, 100.0, SRC_CAL "renal inflammation for urinary casts [GAP mapping]") \
+  X(th_arthritis, 0.45, "msk unit", 0.4, 0.0, 100.0, SRC_CAL "arthritis (> 2 joints) [GAP mapping]") \
+  X(th_myositis, 2.2, "msk unit", 0.4, 0.0, 100.0, SRC_CAL "myositis [GAP mapping]")           \
+  X(th_rash, 0.5, "muco unit", 0.4, 0.0, 100.0, SRC_CAL "rash [GAP mapping]")                   \
+  X(th_alopecia, 1.1, "muco unit", 0.4, 0.0, 100.0, SRC_CAL "alopecia [GAP mapping]")           \
+  X(th_ulcers, 1.45, "muco unit", 0.4, 0.0, 100.0, SRC_CAL "mucosal ulcers [GAP mapping]")      \
+  X(th_vasculitis, 2.6, "muco unit", 0.4, 0.0, 100.0, SRC_CAL "cutaneous vasculitis [GAP mapping]") \
+  X(th_pleurisy, 1.25, "sero unit", 0.4, 0.0, 100.0, SRC_CAL "pleurisy [GAP mapping]")          \
+  X(th_pericarditis, 1.8, "sero unit", 0.4, 0.0, 100.0, SRC_CAL "pericarditis [GAP mapping]")   \
   X(th_fever, 18.0, "IFN unit", 0.0, 0.0, 1000.0, SRC_CAL "SLE fever (> 38 C) from type I IFN [GAP mapping]") \
   X(th_plt_sledai, 100.0, "1e9/L", 0.0, 0.0, 1000.0, "SLEDAI-2K thrombocytopenia < 100 x10^9/L (clinical.md 4.1) [V]") \
   X(th_wbc_sledai, 3000.0, "cells/uL", 0.0, 0.0, 20000.0, "SLEDAI-2K leukopenia < 3 x10^9/L (clinical.md 4.1) [V]") \
   X(th_c3, 90.0, "mg/dL", 0.0, 0.0, 300.0, "[M] C3 lower limit of normal (SLEDAI low complement, clinical.md 4.1)") \
   X(th_dsdna, 30.0, "IU/mL", 0.0, 0.0, 10000.0, "[M] anti-dsDNA cut-off, assay-dependent (SLEDAI DNA binding)") \
-  X(pga_k, 2.0, "organ unit", 0.0, 0.01, 100.0, SRC_CAL "PGA proxy 3 x A/(A + K), A = organ inflammation sum [GAP]") \
+  X(pga_k, 3.0, "organ unit", 0.0, 0.01, 100.0,                                                       \
+    SRC_CAL "PGA proxy 3 x A/(A + K), A = organ inflammation sum; baseline PGA ~1.4 in BLISS-type populations [M]; BLISS-52 LLDAS (PGA <= 1) checked (remit fit / hand calibration, 2026-11-22; was 2.0) [GAP]") \
   X(crs_il6_1, 20.0, "pg/mL", 0.0, 0.0, 1e6,                                                    \
     SRC_CAL "IL-6 proxy for ASTCT CRS grade 1 (Lee 2019 grading is clinical; mapping [GAP]); SLE CRS mild") \
   X(crs_il6_2, 150.0, "pg/mL", 0.0, 0.0, 1e6, SRC_CAL "IL-6 proxy for CRS grade 2 [GAP]")         \

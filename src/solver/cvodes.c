@@ -10,7 +10,6 @@
  * context's message.
  */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cvodes/cvodes.h>
@@ -201,7 +200,6 @@ void remit__solver_destroy(remit_context *ctx, remit__solver **sp) {
     SUNContext_Free(&s->sunctx);
   }
   remit__free(ctx, s->jac_rowmajor);
-  if (getenv("REMIT_DBG") && s->fast) { extern void remit__fbdf_dbg(const remit__fbdf *, long); remit__fbdf_dbg(s->fast, s->fallbacks); }
   remit__fbdf_destroy(ctx, &s->fast);
   remit__free(ctx, s->seg_y0);
   remit__free(ctx, s);

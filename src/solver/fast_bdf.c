@@ -69,7 +69,6 @@ struct remit__fbdf {
   uint64_t *jpat;     /* n <= 64: row i's non-zero columns of J */
   uint64_t *spat;     /* row patterns of M's factors (sp_factor), fill included */
   uint64_t *scol;     /* column patterns, work */
-  long dbg_fac, dbg_nl, dbg_nu;
   double tau[LMAX + 2], l[LMAX + 1], tq[6];
   int q, qprime, qwait, L, indx_acor;
   double h, hprime, hscale, eta, etamax, tn, tstop, saved_tq5;
@@ -315,7 +314,6 @@ static int sp_factor(remit__fbdf *s) {
   }
   s->lptr[n] = nl;
   s->uptr[n] = nu;
-  s->dbg_fac++; s->dbg_nl += nl; s->dbg_nu += nu;
   return 0;
 }
 
@@ -1138,6 +1136,3 @@ void remit__fbdf_add_stats(const remit__fbdf *s, remit_sim_stats *st) {
 
 void remit__fbdf_inject_failures(remit__fbdf *s, int count) { s->inject = count; }
 
-#include <stdio.h>
-void remit__fbdf_dbg(const remit__fbdf *s, long fb);
-void remit__fbdf_dbg(const remit__fbdf *s, long fb) { fprintf(stderr, "DBG fac %ld nl %g nu %g fallbacks %ld\n", s->dbg_fac, (double)s->dbg_nl/s->dbg_fac, (double)s->dbg_nu/s->dbg_fac, fb); }

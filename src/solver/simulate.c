@@ -12,7 +12,6 @@
  * just after the event.
  */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/core_impl.h"
@@ -28,7 +27,6 @@ static remit_status resolve_options(remit_model *m, const remit_sim_options *in,
     if (in->t_start != 0.0) d.t_start = in->t_start;
     d.solver = in->solver;
   }
-  if (getenv("REMIT_DBG_CVODES")) d.solver = REMIT_SOLVER_CVODES_BDF;
   if (d.solver != REMIT_SOLVER_CVODES_BDF && d.solver != REMIT_SOLVER_FAST) {
     return REMIT_ERROR(m->ctx, REMIT_ERR_ARG, "unknown solver %d", (int)d.solver);
   }
