@@ -9,9 +9,10 @@
  * steps, the Jacobian for at most 51 steps) with CVODE's constants, so its
  * step sequence and accuracy track CVODES's (the reference the tests
  * compare against).  What differs is the machinery: one workspace per
- * patient object, loops over plain arrays, a sparse-aware dense LU whose
- * factors are compressed to their non-zeros for the solves, and no
- * function-pointer vector operations.  For the 22-state reference model
+ * patient object, loops over plain arrays, an LU with partial pivoting that
+ * follows the matrix's non-zero pattern on 64-bit masks (n <= 64; a
+ * sparse-aware dense LU above that) with factors kept by their non-zeros,
+ * and no function-pointer vector operations.  For the 22-state reference model
  * the Jacobian is ~20 % dense and the LU factors ~30 %, so a Newton solve
  * costs a few hundred flops.
  */

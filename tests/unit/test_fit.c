@@ -141,6 +141,8 @@ static void test_map_and_validate(remit_context *ctx) {
                   "used_for_fit");
   check_map_error(ctx, t, "t,drug A,ICANS any grade,28,tiny.yaml,sledai56,*,median,3,0,\n",
                   "pooled");
+  check_map_error(ctx, t, "t,drug A,ICANS any grade,28,tiny.yaml,sledai56,hcq+x,median,3,0,\n",
+                  "pooled");
   {
     char two[1024];
     snprintf(two, sizeof two, "%s%s%s", MAP_HEADER,
@@ -157,7 +159,7 @@ static void test_map_and_validate(remit_context *ctx) {
   snprintf(text, sizeof text, "%s%s%s%s", MAP_HEADER,
            "t,drug A,ICANS any grade,28,tiny.yaml,icans28,hcq,proportion,3,1,\n",
            "t,drug A,ICANS count,28,tiny.yaml,icans28,*,count,3,0,\n",
-           "t,drug A,no ICANS,28,tiny.yaml,icans28,hcq,one_minus_proportion,,0,\n");
+           "t,drug A,no ICANS,28,tiny.yaml,icans28,hcq+absent,one_minus_proportion,,0,\n");
   write_file("map.csv", text);
   remit_map *m = NULL;
   REMIT_CHECK_STATUS(remit_map_load(ctx, path_in("map.csv"), t, &m), REMIT_OK);
@@ -199,7 +201,8 @@ static void test_map_and_validate(remit_context *ctx) {
   REMIT_CHECK(rows[0].pass == 1 && rows[0].sim.median == 0.0 && rows[0].sim.n_reps == 5,
               "ICANS 0/4 inside [0, 0] over 5 replicates (map 3, default 5: the larger)");
   REMIT_CHECK(rows[1].pass == 0 && rows[1].sim.upper == 0.0, "a count of 3 lies outside [0, 0]");
-  REMIT_CHECK(rows[2].pass == 1 && rows[2].sim.lower == 1.0, "1 - proportion = 1");
+  REMIT_CHECK(rows[2].pass == 1 && rows[2].sim.lower == 1.0,
+              "1 - proportion = 1 (arm list 'hcq+absent' pools the listed arms)");
   REMIT_CHECK(rows[0].sim.arm_n == 4.0, "arm n = 4 (%g)", rows[0].sim.arm_n);
   /* Outputs. */
   FILE *f = fopen(path_in("v.csv"), "w");
