@@ -40,11 +40,7 @@
 #include <time.h>
 
 #include "remit/remit.h"
-
-#define T0_DAY (-5)
-#define NGRID 736
-#define NSERIES 4
-#define NMETRICS 6
+#include "remit_test_models.h" /* the reference grid and its metrics */
 
 static remit_solver_kind solver_arg(int argc, char **argv, int pos) {
   return argc > pos && !strcmp(argv[pos], "fast") ? REMIT_SOLVER_FAST : REMIT_SOLVER_CVODES_BDF;
@@ -160,10 +156,10 @@ static int run_ref(int argc, char **argv) {
   opt.atol = atof(argv[5]);
   opt.max_steps = 1000000;
   opt.solver = solver_arg(argc, argv, 8);
-  double times[NGRID];
-  for (int g = 0; g < NGRID; g++)
-    times[g] = g + T0_DAY;
-  double *Y = malloc(sizeof(double) * NGRID * (size_t)ns);
+  double times[REMIT_REF_NGRID];
+  for (int g = 0; g < REMIT_REF_NGRID; g++)
+    times[g] = g + REMIT_REF_T0_DAY;
+  double *Y = malloc(sizeof(double) * REMIT_REF_NGRID * (size_t)ns);
   FILE *ft = strcmp(argv[6], "-") ? fopen(argv[6], "w") : NULL;
   FILE *fp = fopen(argv[7], "w");
   if (!fp || (strcmp(argv[6], "-") && !ft)) {
@@ -173,13 +169,13 @@ static int run_ref(int argc, char **argv) {
   fprintf(fp,
           "pid,wall_s,steps,rhs_evals,rhs_evals_jac,jac_evals,lin_setups,newton_iters,"
           "err_fails,conv_fails\n");
-  static const int idx[NSERIES][3] = {{5, 6, 7}, {9, 10, -1}, {14, -1, -1}, {21, -1, -1}};
+  static const int idx[REMIT_REF_NSERIES][3] = {{5, 6, 7}, {9, 10, -1}, {14, -1, -1}, {21, -1, -1}};
   int failed = 0;
   for (int pid = 0; pid < n; pid++) {
     const double t0 = now_s();
     remit_status st = remit_model_set_params(m, P + (size_t)pid * np, np);
     if (st == REMIT_OK)
-      st = remit_model_simulate(m, &opt, times, NGRID, Y, NULL);
+      st = remit_model_simulate(m, &opt, times, REMIT_REF_NGRID, Y, NULL);
     const double el = now_s() - t0;
     if (st != REMIT_OK) {
       fprintf(stderr, "patient %d: %s\n", pid, remit_context_errmsg(ctx));
@@ -190,9 +186,9 @@ static int run_ref(int argc, char **argv) {
     fprintf(fp, "%d,%.9g,%ld,%ld,-1,%ld,%ld,-1,%ld,%ld\n", pid, el, s.steps, s.rhs_evals,
             s.jac_evals, s.lin_setups, s.err_fails, s.conv_fails);
     if (ft) {
-      for (int sr = 0; sr < NSERIES; sr++) {
+      for (int sr = 0; sr < REMIT_REF_NSERIES; sr++) {
         fprintf(ft, "%d,%d", pid, sr);
-        for (int g = 0; g < NGRID; g++) {
+        for (int g = 0; g < REMIT_REF_NGRID; g++) {
           double v = 0.0;
           for (int k = 0; k < 3; k++)
             if (idx[sr][k] >= 0)
@@ -250,11 +246,11 @@ static int run_sle(int argc, char **argv) {
   remit_context *ctx = NULL;
   if (remit_context_create(NULL, &ctx) != REMIT_OK)
     return 1;
-  double times[NGRID];
-  for (int g = 0; g < NGRID; g++)
-    times[g] = g + T0_DAY;
+  double times[REMIT_REF_NGRID];
+  for (int g = 0; g < REMIT_REF_NGRID; g++)
+    times[g] = g + REMIT_REF_T0_DAY;
   const int ns = remit_spec_sle()->n_states;
-  double *Y = malloc(sizeof(double) * NGRID * (size_t)ns);
+  double *Y = malloc(sizeof(double) * REMIT_REF_NGRID * (size_t)ns);
   FILE *fp = fopen(argv[3], "w");
   if (!fp || !Y)
     return 1;
@@ -276,11 +272,11 @@ static int run_sle(int argc, char **argv) {
         return 1;
       m = warm;
       if (r == reps) { /* first use of the warm model computes (and caches) its y0 */
-        remit_model_simulate(m, &opt, times, NGRID, Y, NULL);
+        remit_model_simulate(m, &opt, times, REMIT_REF_NGRID, Y, NULL);
       }
       t0 = now_s();
     }
-    const remit_status st = remit_model_simulate(m, &opt, times, NGRID, Y, NULL);
+    const remit_status st = remit_model_simulate(m, &opt, times, REMIT_REF_NGRID, Y, NULL);
     remit_sim_stats s;
     remit_model_get_stats(m, &s);
     if (fresh)
@@ -306,7 +302,7 @@ static int run_sle(int argc, char **argv) {
 
 typedef struct {
   int n;
-  double *v; /* n * NSERIES * NGRID */
+  double *v; /* n * REMIT_REF_NSERIES * REMIT_REF_NGRID */
 } traj_t;
 
 static int load_traj(const char *path, traj_t *t) {
@@ -315,7 +311,7 @@ static int load_traj(const char *path, traj_t *t) {
     return -1;
   int cap = 64;
   t->n = 0;
-  t->v = calloc((size_t)cap * NSERIES * NGRID, sizeof(double));
+  t->v = calloc((size_t)cap * REMIT_REF_NSERIES * REMIT_REF_NGRID, sizeof(double));
   char *line;
   while ((line = read_line(f))) {
     char *e;
@@ -323,48 +319,23 @@ static int load_traj(const char *path, traj_t *t) {
     if (*e != ',')
       continue;
     const long s = strtol(e + 1, &e, 10);
-    if (pid < 0 || s < 0 || s >= NSERIES)
+    if (pid < 0 || s < 0 || s >= REMIT_REF_NSERIES)
       continue;
     while (pid >= cap) {
       const int nc = 2 * cap;
-      t->v = realloc(t->v, sizeof(double) * (size_t)nc * NSERIES * NGRID);
-      memset(t->v + (size_t)cap * NSERIES * NGRID, 0,
-             sizeof(double) * (size_t)cap * NSERIES * NGRID);
+      t->v = realloc(t->v, sizeof(double) * (size_t)nc * REMIT_REF_NSERIES * REMIT_REF_NGRID);
+      memset(t->v + (size_t)cap * REMIT_REF_NSERIES * REMIT_REF_NGRID, 0,
+             sizeof(double) * (size_t)cap * REMIT_REF_NSERIES * REMIT_REF_NGRID);
       cap = nc;
     }
-    double *row = t->v + ((size_t)pid * NSERIES + (size_t)s) * NGRID;
-    for (int g = 0; g < NGRID && *e == ','; g++)
+    double *row = t->v + ((size_t)pid * REMIT_REF_NSERIES + (size_t)s) * REMIT_REF_NGRID;
+    for (int g = 0; g < REMIT_REF_NGRID && *e == ','; g++)
       row[g] = strtod(e + 1, &e);
     if (pid + 1 > t->n)
       t->n = (int)pid + 1;
   }
   fclose(f);
   return t->n;
-}
-
-static void metrics(const double *tr, double *out) {
-  const double *car = tr, *b = tr + NGRID, *aab = tr + 2 * NGRID, *dmg = tr + 3 * NGRID;
-  const int i0 = -T0_DAY;
-  int ip = i0, inad = i0;
-  for (int g = i0; g < NGRID; g++) {
-    if (car[g] > car[ip])
-      ip = g;
-    if (b[g] < b[inad])
-      inad = g;
-  }
-  const double thr = 0.1 * b[0];
-  double trec = NAN;
-  for (int g = inad; g < NGRID - 1; g++)
-    if (b[g] < thr && thr <= b[g + 1]) {
-      trec = (g + T0_DAY) + (thr - b[g]) / (b[g + 1] - b[g]);
-      break;
-    }
-  out[0] = car[ip];
-  out[1] = ip + T0_DAY;
-  out[2] = b[inad];
-  out[3] = trec;
-  out[4] = aab[365 - T0_DAY];
-  out[5] = dmg[NGRID - 1];
 }
 
 static int load_perf(const char *path, double **ms, double **steps) {
@@ -426,11 +397,11 @@ static int run_table(int argc, char **argv) {
       int ne = 0, nexact = 0;
       double emax = 0.0;
       for (int p = 0; p < np; p++) {
-        double mr[NMETRICS], mx[NMETRICS];
-        metrics(ref.v + (size_t)p * NSERIES * NGRID, mr);
-        metrics(tr.v + (size_t)p * NSERIES * NGRID, mx);
+        double mr[REMIT_REF_NMETRICS], mx[REMIT_REF_NMETRICS];
+        remit_ref_metrics(ref.v + (size_t)p * REMIT_REF_NSERIES * REMIT_REF_NGRID, mr);
+        remit_ref_metrics(tr.v + (size_t)p * REMIT_REF_NSERIES * REMIT_REF_NGRID, mx);
         nexact += mr[1] == mx[1];
-        for (int k = 0; k < NMETRICS; k++) {
+        for (int k = 0; k < REMIT_REF_NMETRICS; k++) {
           if (k == 1)
             continue;
           double e;

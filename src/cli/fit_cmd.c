@@ -84,6 +84,32 @@ static int common_opt(const char *cmd, int argc, char **argv, int *i, common *c)
   return 1;
 }
 
+/* The start of fit's and sensitivity's option loops, at argv[*i]: a common
+ * option is consumed (OPT_NEXT); --help prints `help` and a missing value is a
+ * usage error (both return the exit code); else *v is the option's value and
+ * *i its index (OPT_VALUE).  `hint` ends the missing-value message. */
+enum { OPT_NEXT = -1, OPT_VALUE = -2 };
+static int opt_start(const char *cmd, void (*help)(FILE *), const char *hint, int argc, char **argv,
+                     int *i, common *c, const char **v) {
+  const char *a = argv[*i];
+  int r = common_opt(cmd, argc, argv, i, c);
+  if (r < 0) {
+    return CLI_USAGE;
+  }
+  if (r > 0) {
+    return OPT_NEXT;
+  }
+  if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    help(stdout);
+    return CLI_OK;
+  }
+  if (*i + 1 >= argc) {
+    return cli_usage_error(cmd, "unknown option or missing value '%s'%s", a, hint);
+  }
+  *v = argv[++*i];
+  return OPT_VALUE;
+}
+
 /* Loads targets, map and the optional parameter set. */
 static int load_inputs(const char *cmd, remit_context *ctx, const common *c, remit_targets **t,
                        remit_map **m, remit_paramset **ps) {
@@ -325,22 +351,14 @@ int cmd_fit(int argc, char **argv) {
   int np = 0, starts = 3, max_evals = 60;
   double seed = 1;
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int r = common_opt("fit", argc, argv, &i, &c);
-    if (r < 0) {
-      return CLI_USAGE;
-    }
-    if (r > 0) {
+    const char *a = argv[i], *v = NULL;
+    int r = opt_start("fit", fit_help, " (try remit fit --help)", argc, argv, &i, &c, &v);
+    if (r == OPT_NEXT) {
       continue;
     }
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-      fit_help(stdout);
-      return CLI_OK;
+    if (r != OPT_VALUE) {
+      return r;
     }
-    if (i + 1 >= argc) {
-      return cli_usage_error("fit", "unknown option or missing value '%s' (try remit fit --help)", a);
-    }
-    const char *v = argv[++i];
     if (strcmp(a, "-o") == 0) {
       out = v;
     } else if (strcmp(a, "--param") == 0) {
@@ -583,22 +601,14 @@ int cmd_sensitivity(int argc, char **argv) {
   double h = 0.1, range = 2.0;
   int max_patients = 120, traj = 10, levels = 4;
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int r = common_opt("sensitivity", argc, argv, &i, &c);
-    if (r < 0) {
-      return CLI_USAGE;
-    }
-    if (r > 0) {
+    const char *a = argv[i], *v = NULL;
+    int r = opt_start("sensitivity", sensitivity_help, "", argc, argv, &i, &c, &v);
+    if (r == OPT_NEXT) {
       continue;
     }
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-      sensitivity_help(stdout);
-      return CLI_OK;
+    if (r != OPT_VALUE) {
+      return r;
     }
-    if (i + 1 >= argc) {
-      return cli_usage_error("sensitivity", "unknown option or missing value '%s'", a);
-    }
-    const char *v = argv[++i];
     if (strcmp(a, "-o") == 0) {
       out = v;
     } else if (strcmp(a, "--method") == 0) {

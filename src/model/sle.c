@@ -25,7 +25,7 @@
 #define SLE_PARAMS(X)                                                                          \
   /* --- covariate-derived severity mapping ----------------------------------------------- */ \
   X(sev_sledai_ref, 14.3, "points", 0.0, 1.0, 50.0,                                                       \
-    SRC_CAL "untreated SLEDAI-2K ~= sledai0 for non-renal patients, sledai0 4..20 (docs/model.md); re-set with a_ebaff 0.07 (remit fit / hand calibration, 2026-11-22; was 12.8)") \
+    SRC_CAL "untreated SLEDAI-2K ~= sledai0 for non-renal patients, sledai0 4..20 (docs/model.md); re-set with a_ebaff 0.09 (set with 0.07, kept) (remit fit / hand calibration, 2026-11-22; was 12.8)") \
   X(sev_sledai_ref_renal, 30.0, "points", 0.0, 1.0, 80.0,                                       \
     SRC_CAL "untreated SLEDAI-2K ~= sledai0 for renal patients (Mackensen 2022 baseline 16, clinical.md 1.1)") \
   X(sev_exp, 0.9, "-", 0.0, 0.1, 5.0,                                                           \
@@ -143,7 +143,7 @@
   X(a_r, 0.16, "1/day", 0.0, 0.0, 5.0,                                                          \
     SRC_CAL "maximal IC-driven expansion of activated autoreactive B (6 x a_d) [GAP]")          \
   X(a_d, 0.0266, "1/day", 0.0, 0.0, 1.0, "Macallan 2005 memory B turnover 2.66 %/day [V-abs]")   \
-  X(a_ebaff, 0.07, "-", 0.0, 0.0, 10.0,                                                       \
+  X(a_ebaff, 0.09, "-", 0.0, 0.0, 10.0,                                                       \
     SRC_CAL "BAFF dependence of activated autoreactive B: BLISS-52 SRI-4 placebo, belimumab 1 and 10 mg/kg (0.436/0.514/0.576 [V]) (remit fit / hand calibration, 2026-11-22; was 0.3, belimumab arms 0.85)") \
   X(a_kcap0, 4.0, "cells/uL", 0.0, 0.01, 1000.0,                                                \
     SRC_CAL "autoreactive compartment scale at severity 1 (x severity)")                       \

@@ -529,6 +529,24 @@ static void load_scenario(report *R, const char *html_path, char *why, size_t wh
 /* Sections                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* The document head and the page header's start, both reports alike: the
+ * title "TITLE: NAME" and the run store's path, up to its closing </code>. */
+static void put_page_start(report *R, const char *version, const char *title, const char *name) {
+  put(R,
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"generator\" content=\"remit %s\">\n<title>remit report: ",
+      version);
+  put_html(R, name);
+  put(R, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n",
+      (const char *)remit__report_css);
+  put(R, "<header><h1>%s: ", title);
+  put_html(R, name);
+  put(R, "</h1>\n<p class=\"meta\">Run store <code>");
+  put_html(R, R->db_path);
+  put(R, "</code>");
+}
+
 static void section_header(report *R) {
   char name[512] = "", version[128], build[512], seed[64], model[64], started[64], finished[64],
        shash[64], phash[64];
@@ -545,17 +563,8 @@ static void section_header(report *R) {
   run_get(R, "finished", finished, sizeof finished);
   run_get(R, "scenario_hash", shash, sizeof shash);
   run_get(R, "params_hash", phash, sizeof phash);
-  put(R, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         "<meta name=\"generator\" content=\"remit %s\">\n<title>remit report: ",
-      version);
-  put_html(R, name);
-  put(R, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", (const char *)remit__report_css);
-  put(R, "<header><h1>In silico trial report: ");
-  put_html(R, name);
-  put(R, "</h1>\n<p class=\"meta\">Run store <code>");
-  put_html(R, R->db_path);
-  put(R, "</code>, written by remit ");
+  put_page_start(R, version, "In silico trial report", name);
+  put(R, ", written by remit ");
   put_html(R, version);
   put(R, " (");
   put_html(R, build);
@@ -1965,17 +1974,8 @@ static void pw_header(report *R, int has_pw, int has_cea) {
   run_get(R, "version", version, sizeof version);
   run_get(R, "build", build, sizeof build);
   run_get(R, "seed", seed, sizeof seed);
-  put(R, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         "<meta name=\"generator\" content=\"remit %s\">\n<title>remit report: ",
-      version);
-  put_html(R, name);
-  put(R, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", (const char *)remit__report_css);
-  put(R, "<header><h1>Care pathway and cost-effectiveness report: ");
-  put_html(R, name);
-  put(R, "</h1>\n<p class=\"meta\">Run store <code>");
-  put_html(R, R->db_path);
-  put(R, "</code> (a <code>remit pathway</code> store), written by remit ");
+  put_page_start(R, version, "Care pathway and cost-effectiveness report", name);
+  put(R, " (a <code>remit pathway</code> store), written by remit ");
   put_html(R, version);
   put(R, " (");
   put_html(R, build);

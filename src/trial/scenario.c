@@ -31,6 +31,7 @@
 #include <yaml.h>
 
 #include "core/core_impl.h"
+#include "core/yaml_read.h"
 #include "remit/remit_model.h"
 #include "remit/remit_trial.h"
 #include "scenario_impl.h"
@@ -130,15 +131,11 @@ static int ep_threshold_is_grade(remit_endpoint_kind k) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* Loader state and error reporting                                          */
+/* Loader state (the typed YAML readers are in core/yaml_read.c)            */
 /* ------------------------------------------------------------------------ */
 
-#define FIELD_LEN 160
-
 typedef struct loader {
-  remit_context *ctx;
-  const char *path;
-  yaml_document_t *doc;
+  remit__yaml y; /* the document and where its messages go */
   remit_scenario *s;
   const remit_model_spec *spec; /* names are checked against it when it has them */
   remit_regimen_item *soc;      /* standard_care items, appended to every arm */
@@ -149,316 +146,38 @@ typedef struct loader {
   yaml_node_t **arm_nodes;          /* per arm */
 } loader;
 
-static unsigned long node_line(const yaml_node_t *n) {
-  return n ? (unsigned long)n->start_mark.line + 1 : 1ul;
-}
-
-static remit_status fail(loader *L, const yaml_node_t *n, const char *field, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static remit_status fail(loader *L, const yaml_node_t *n, const char *field, const char *fmt,
-                         ...) {
-  char what[400];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(what, sizeof what, fmt, ap);
-  va_end(ap);
-  return REMIT_ERROR(L->ctx, REMIT_ERR_ARG, "%s:%lu: %s: %s", L->path, node_line(n),
-                     field && field[0] ? field : "(top level)", what);
-}
-
-static void join(char *buf, const char *parent, const char *key) {
-  if (!parent || !parent[0]) {
-    snprintf(buf, FIELD_LEN, "%s", key);
-  } else {
-    snprintf(buf, FIELD_LEN, "%.100s.%.50s", parent, key);
-  }
-}
-
-static void join_index(char *buf, const char *parent, int i) {
-  snprintf(buf, FIELD_LEN, "%.140s[%d]", parent, i);
-}
-
-static const char *scalar(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
-
-/* How a node reads in a message: 'text' for a scalar, else its kind. */
-static const char *got(const yaml_node_t *n, char *buf, size_t len) {
-  if (!n) {
-    snprintf(buf, len, "nothing");
-  } else if (n->type == YAML_MAPPING_NODE) {
-    snprintf(buf, len, "a mapping");
-  } else if (n->type == YAML_SEQUENCE_NODE) {
-    snprintf(buf, len, "a list");
-  } else if (n->data.scalar.length == 0) {
-    snprintf(buf, len, "an empty value");
-  } else {
-    int quoted = n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-                 n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-    snprintf(buf, len, "%s'%.40s%s'", quoted ? "the quoted text " : "", scalar(n),
-             n->data.scalar.length > 40 ? "..." : "");
-  }
-  return buf;
-}
-
 static char *sdup(loader *L, const char *t) {
   size_t n = strlen(t);
-  char *p = remit__malloc(L->ctx, n + 1);
+  char *p = remit__malloc(L->y.ctx, n + 1);
   if (p) {
     memcpy(p, t, n + 1);
   }
   return p;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Typed accessors                                                           */
-/* ------------------------------------------------------------------------ */
-
-static int is_plain_scalar(const yaml_node_t *n) {
-  return n && n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-}
-
-/* YAML's .nan / .inf spellings and C's nan / inf, any case and sign. */
-static int is_nonfinite_word(const char *t) {
-  if (*t == '+' || *t == '-') {
-    t++;
-  }
-  if (*t == '.') {
-    t++;
-  }
-  return strcasecmp(t, "nan") == 0 || strcasecmp(t, "inf") == 0 ||
-         strcasecmp(t, "infinity") == 0;
-}
-
-static void range_text(char *b, size_t n, const char *noun, double lo, double hi, int lo_open) {
-  if (isinf(lo) && isinf(hi)) {
-    snprintf(b, n, "%s (finite)", noun);
-  } else if (isinf(hi)) {
-    snprintf(b, n, "%s %s %g", noun, lo_open ? ">" : ">=", lo);
-  } else {
-    snprintf(b, n, "%s in %c%g, %g]", noun, lo_open ? '(' : '[', lo, hi);
-  }
-}
-
-/* A plain scalar number in [lo, hi] (or (lo, hi] when lo_open); `noun` says
- * what kind of number in messages ("a number", "a whole number", "a day"). */
-static remit_status get_num_as(loader *L, const yaml_node_t *n, const char *field,
-                               const char *noun, double lo, double hi, int lo_open, double *out) {
-  char g[64], want[96];
-  range_text(want, sizeof want, noun, lo, hi, lo_open);
-  if (!is_plain_scalar(n) || n->data.scalar.length == 0) {
-    return fail(L, n, field, "expected %s, got %s", want, got(n, g, sizeof g));
-  }
-  const char *t = scalar(n);
-  if (is_nonfinite_word(t)) {
-    return fail(L, n, field, "expected %s, got %s (NaN and infinity are not allowed)", want,
-                got(n, g, sizeof g));
-  }
-  char *end = NULL;
-  errno = 0;
-  double x = strtod(t, &end);
-  if (end == t || *end != '\0') {
-    return fail(L, n, field, "expected %s, got %s", want, got(n, g, sizeof g));
-  }
-  if (!isfinite(x)) {
-    return fail(L, n, field, "expected %s, got %s (too large)", want, got(n, g, sizeof g));
-  }
-  if (x < lo || x > hi || (lo_open && x <= lo)) {
-    return fail(L, n, field, "expected %s, got %s", want, got(n, g, sizeof g));
-  }
-  *out = x;
-  return REMIT_OK;
-}
-
-static remit_status get_num(loader *L, const yaml_node_t *n, const char *field, double lo,
-                            double hi, int lo_open, double *out) {
-  return get_num_as(L, n, field, "a number", lo, hi, lo_open, out);
-}
-
 static remit_status get_day(loader *L, const yaml_node_t *n, const char *field, double lo,
                             double hi, double *out) {
-  return get_num_as(L, n, field, "a day", lo, hi, 0, out);
-}
-
-static remit_status get_int(loader *L, const yaml_node_t *n, const char *field, double lo,
-                            double hi, int *out) {
-  double x = 0.0;
-  remit_status st = get_num_as(L, n, field, "a whole number", lo, hi, 0, &x);
-  if (st != REMIT_OK) {
-    return st;
-  }
-  if (x != floor(x)) {
-    char g[64];
-    return fail(L, n, field, "expected a whole number in [%g, %g], got %s", lo, hi,
-                got(n, g, sizeof g));
-  }
-  *out = (int)x;
-  return REMIT_OK;
-}
-
-static remit_status get_bool(loader *L, const yaml_node_t *n, const char *field, int *out) {
-  if (is_plain_scalar(n)) {
-    const char *t = scalar(n);
-    if (strcasecmp(t, "true") == 0 || strcasecmp(t, "yes") == 0) {
-      *out = 1;
-      return REMIT_OK;
-    }
-    if (strcasecmp(t, "false") == 0 || strcasecmp(t, "no") == 0) {
-      *out = 0;
-      return REMIT_OK;
-    }
-  }
-  char g[64];
-  return fail(L, n, field, "expected true or false, got %s", got(n, g, sizeof g));
-}
-
-/* A non-empty scalar string; returns a pointer into the document. */
-static remit_status get_str(loader *L, const yaml_node_t *n, const char *field, const char *what,
-                            const char **out) {
-  if (!n || n->type != YAML_SCALAR_NODE || n->data.scalar.length == 0 ||
-      n->data.scalar.length > 1000) {
-    char g[64];
-    return fail(L, n, field, "expected %s, got %s", what, got(n, g, sizeof g));
-  }
-  *out = scalar(n);
-  return REMIT_OK;
-}
-
-static remit_status get_u64(loader *L, const yaml_node_t *n, const char *field, uint64_t *out) {
-  char g[64];
-  const char *want = "a whole number in [0, 18446744073709551615]";
-  if (!is_plain_scalar(n) || n->data.scalar.length == 0 || n->data.scalar.length > 20) {
-    return fail(L, n, field, "expected %s, got %s", want, got(n, g, sizeof g));
-  }
-  const char *t = scalar(n);
-  for (const char *c = t; *c; c++) {
-    if (*c < '0' || *c > '9') {
-      return fail(L, n, field, "expected %s, got %s", want, got(n, g, sizeof g));
-    }
-  }
-  errno = 0;
-  unsigned long long v = strtoull(t, NULL, 10);
-  if (errno == ERANGE) {
-    return fail(L, n, field, "expected %s, got %s", want, got(n, g, sizeof g));
-  }
-  *out = (uint64_t)v;
-  return REMIT_OK;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Mappings and lists                                                        */
-/* ------------------------------------------------------------------------ */
-
-static yaml_node_t *node_at(loader *L, int index) {
-  return yaml_document_get_node(L->doc, index);
-}
-
-static void key_list(char *b, size_t n, const char *const *keys) {
-  size_t used = 0;
-  b[0] = '\0';
-  for (int i = 0; keys[i] && used + 1 < n; i++) {
-    int w = snprintf(b + used, n - used, "%s%s", i ? ", " : "", keys[i]);
-    if (w < 0) {
-      break;
-    }
-    used += (size_t)w;
-  }
-}
-
-/* n must be a mapping whose keys are plain scalars from `keys` (NULL-ended),
- * each at most once. */
-static remit_status check_map(loader *L, const yaml_node_t *n, const char *field,
-                              const char *const *keys) {
-  char allowed[320], g[64], f[FIELD_LEN];
-  key_list(allowed, sizeof allowed, keys);
-  if (!n || n->type != YAML_MAPPING_NODE) {
-    return fail(L, n, field, "expected a mapping with keys from: %s; got %s", allowed,
-                got(n, g, sizeof g));
-  }
-  for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = node_at(L, p->key);
-    if (!k || k->type != YAML_SCALAR_NODE) {
-      return fail(L, k, field, "expected a plain key, got %s", got(k, g, sizeof g));
-    }
-    int known = 0;
-    for (int i = 0; keys[i]; i++) {
-      known |= strcmp(keys[i], scalar(k)) == 0;
-    }
-    join(f, field, scalar(k));
-    if (!known) {
-      return fail(L, k, f, "unknown key (expected one of: %s)", allowed);
-    }
-    for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
-      yaml_node_t *k2 = node_at(L, q->key);
-      if (strcmp(scalar(k2), scalar(k)) == 0) {
-        return fail(L, k, f, "duplicate key (first given on line %lu)", node_line(k2));
-      }
-    }
-  }
-  return REMIT_OK;
-}
-
-static yaml_node_t *map_get(loader *L, const yaml_node_t *n, const char *key) {
-  if (!n || n->type != YAML_MAPPING_NODE) {
-    return NULL;
-  }
-  for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = node_at(L, p->key);
-    if (k && k->type == YAML_SCALAR_NODE && strcmp(scalar(k), key) == 0) {
-      return node_at(L, p->value);
-    }
-  }
-  return NULL;
-}
-
-static remit_status missing(loader *L, const yaml_node_t *parent, const char *parent_field,
-                            const char *key, const char *what) {
-  char f[FIELD_LEN];
-  join(f, parent_field, key);
-  return fail(L, parent, f, "required field is missing (expected %s)", what);
-}
-
-static int seq_len(const yaml_node_t *n) {
-  return (int)(n->data.sequence.items.top - n->data.sequence.items.start);
-}
-
-static yaml_node_t *seq_at(loader *L, const yaml_node_t *n, int i) {
-  return node_at(L, n->data.sequence.items.start[i]);
-}
-
-/* n must be a list of min..max items. */
-static remit_status check_seq(loader *L, const yaml_node_t *n, const char *field, int min,
-                              int max, const char *of) {
-  char g[64];
-  if (!n || n->type != YAML_SEQUENCE_NODE) {
-    return fail(L, n, field, "expected a list of %s, got %s", of, got(n, g, sizeof g));
-  }
-  int len = seq_len(n);
-  if (len < min || len > max) {
-    return fail(L, n, field, "expected a list of %d to %d %s, got %d", min, max, of, len);
-  }
-  return REMIT_OK;
+  return remit__yaml_get_num_as(&L->y, n, field, "a day", lo, hi, 0, out);
 }
 
 /* Reads a list of numbers into a fresh array. */
 static remit_status get_num_list(loader *L, const yaml_node_t *n, const char *field, int min,
                                  double lo, double hi, int lo_open, double **out, int *n_out) {
-  remit_status st = check_seq(L, n, field, min, REMIT_SCENARIO_MAX_LIST, "numbers");
+  remit_status st = remit__yaml_check_seq(&L->y, n, field, min, REMIT_SCENARIO_MAX_LIST, "numbers");
   if (st != REMIT_OK) {
     return st;
   }
-  int len = seq_len(n);
-  double *v = remit__calloc(L->ctx, (size_t)len + 1, sizeof(*v));
+  int len = remit__yaml_seq_len(n);
+  double *v = remit__calloc(L->y.ctx, (size_t)len + 1, sizeof(*v));
   if (!v) {
     return REMIT_ERR_NOMEM;
   }
-  char f[FIELD_LEN];
+  char f[REMIT__YAML_FIELD_LEN];
   for (int i = 0; i < len; i++) {
-    join_index(f, field, i);
-    if ((st = get_num(L, seq_at(L, n, i), f, lo, hi, lo_open, &v[i])) != REMIT_OK) {
-      remit__free(L->ctx, v);
+    remit__yaml_join_index(f, field, i);
+    if ((st = remit__yaml_get_num(&L->y, remit__yaml_seq_at(&L->y, n, i), f, lo, hi, lo_open,
+                                  &v[i])) != REMIT_OK) {
+      remit__free(L->y.ctx, v);
       return st;
     }
   }
@@ -502,7 +221,7 @@ typedef struct corr_entry {
   const char *a, *b; /* names, pointing into the document */
   double r;
   const yaml_node_t *node;
-  char field[FIELD_LEN];
+  char field[REMIT__YAML_FIELD_LEN];
 } corr_entry;
 
 /* Reads a correlation section in either form:
@@ -513,134 +232,146 @@ typedef struct corr_entry {
 static remit_status read_corr(loader *L, const yaml_node_t *n, const char *field,
                               corr_entry **out, int *n_out) {
   static const char *const keys[] = {"names", "matrix", NULL};
-  char f[FIELD_LEN], f2[FIELD_LEN], g[64];
+  char f[REMIT__YAML_FIELD_LEN], f2[REMIT__YAML_FIELD_LEN], g[64];
   remit_status st;
   corr_entry *e = NULL;
   int ne = 0;
   *out = NULL;
   *n_out = 0;
   if (n && n->type == YAML_SEQUENCE_NODE) {
-    int len = seq_len(n);
+    int len = remit__yaml_seq_len(n);
     if (len > 1000) {
-      return fail(L, n, field, "expected at most 1000 pairs, got %d", len);
+      return remit__yaml_fail(&L->y, n, field, "expected at most 1000 pairs, got %d", len);
     }
-    e = remit__calloc(L->ctx, (size_t)len + 1, sizeof(*e));
+    e = remit__calloc(L->y.ctx, (size_t)len + 1, sizeof(*e));
     if (!e) {
       return REMIT_ERR_NOMEM;
     }
     for (int i = 0; i < len; i++) {
-      yaml_node_t *it = seq_at(L, n, i);
-      join_index(f, field, i);
-      if (!it || it->type != YAML_SEQUENCE_NODE || seq_len(it) != 3) {
-        st = fail(L, it, f, "expected a pair [name, name, r], got %s", got(it, g, sizeof g));
+      yaml_node_t *it = remit__yaml_seq_at(&L->y, n, i);
+      remit__yaml_join_index(f, field, i);
+      if (!it || it->type != YAML_SEQUENCE_NODE || remit__yaml_seq_len(it) != 3) {
+        st = remit__yaml_fail(&L->y, it, f, "expected a pair [name, name, r], got %s",
+                              remit__yaml_got(it, g, sizeof g));
         goto fail;
       }
-      join_index(f2, f, 0);
-      if ((st = get_str(L, seq_at(L, it, 0), f2, "a name", &e[ne].a)) != REMIT_OK) {
+      remit__yaml_join_index(f2, f, 0);
+      if ((st = remit__yaml_get_str(&L->y, remit__yaml_seq_at(&L->y, it, 0), f2, "a name",
+                                    &e[ne].a)) != REMIT_OK) {
         goto fail;
       }
-      join_index(f2, f, 1);
-      if ((st = get_str(L, seq_at(L, it, 1), f2, "a name", &e[ne].b)) != REMIT_OK) {
+      remit__yaml_join_index(f2, f, 1);
+      if ((st = remit__yaml_get_str(&L->y, remit__yaml_seq_at(&L->y, it, 1), f2, "a name",
+                                    &e[ne].b)) != REMIT_OK) {
         goto fail;
       }
-      join_index(f2, f, 2);
-      if ((st = get_num(L, seq_at(L, it, 2), f2, -1.0, 1.0, 0, &e[ne].r)) != REMIT_OK) {
+      remit__yaml_join_index(f2, f, 2);
+      if ((st = remit__yaml_get_num(&L->y, remit__yaml_seq_at(&L->y, it, 2), f2, -1.0, 1.0, 0,
+                                    &e[ne].r)) != REMIT_OK) {
         goto fail;
       }
       e[ne].node = it;
-      snprintf(e[ne].field, FIELD_LEN, "%s", f);
+      snprintf(e[ne].field, REMIT__YAML_FIELD_LEN, "%s", f);
       ne++;
     }
   } else if (n && n->type == YAML_MAPPING_NODE) {
-    if ((st = check_map(L, n, field, keys)) != REMIT_OK) {
+    if ((st = remit__yaml_check_map(&L->y, n, field, keys)) != REMIT_OK) {
       return st;
     }
-    yaml_node_t *names = map_get(L, n, "names"), *mat = map_get(L, n, "matrix");
+    yaml_node_t *names = remit__yaml_map_get(&L->y, n, "names"),
+                *mat = remit__yaml_map_get(&L->y, n, "matrix");
     if (!names) {
-      return missing(L, n, field, "names", "a list of names");
+      return remit__yaml_missing(&L->y, n, field, "names", "a list of names");
     }
     if (!mat) {
-      return missing(L, n, field, "matrix", "a square list of lists");
+      return remit__yaml_missing(&L->y, n, field, "matrix", "a square list of lists");
     }
-    join(f, field, "names");
-    if ((st = check_seq(L, names, f, 2, 300, "names")) != REMIT_OK) {
+    remit__yaml_join(f, field, "names");
+    if ((st = remit__yaml_check_seq(&L->y, names, f, 2, 300, "names")) != REMIT_OK) {
       return st;
     }
-    int k = seq_len(names);
-    join(f, field, "matrix");
-    if ((st = check_seq(L, mat, f, k, k, "rows (one per name)")) != REMIT_OK) {
+    int k = remit__yaml_seq_len(names);
+    remit__yaml_join(f, field, "matrix");
+    if ((st = remit__yaml_check_seq(&L->y, mat, f, k, k, "rows (one per name)")) != REMIT_OK) {
       return st;
     }
-    double *m = remit__calloc(L->ctx, (size_t)k * (size_t)k, sizeof(*m));
-    const char **nm = remit__calloc(L->ctx, (size_t)k, sizeof(*nm));
-    e = remit__calloc(L->ctx, (size_t)k * (size_t)k / 2 + 1, sizeof(*e));
+    double *m = remit__calloc(L->y.ctx, (size_t)k * (size_t)k, sizeof(*m));
+    const char **nm = remit__calloc(L->y.ctx, (size_t)k, sizeof(*nm));
+    e = remit__calloc(L->y.ctx, (size_t)k * (size_t)k / 2 + 1, sizeof(*e));
     if (!m || !nm || !e) {
-      remit__free(L->ctx, m);
-      remit__free(L->ctx, nm);
-      remit__free(L->ctx, e);
+      remit__free(L->y.ctx, m);
+      remit__free(L->y.ctx, nm);
+      remit__free(L->y.ctx, e);
       return REMIT_ERR_NOMEM;
     }
     st = REMIT_OK;
     for (int i = 0; i < k && st == REMIT_OK; i++) {
-      join(f, field, "names");
-      join_index(f2, f, i);
-      st = get_str(L, seq_at(L, names, i), f2, "a name", &nm[i]);
+      remit__yaml_join(f, field, "names");
+      remit__yaml_join_index(f2, f, i);
+      st = remit__yaml_get_str(&L->y, remit__yaml_seq_at(&L->y, names, i), f2, "a name", &nm[i]);
     }
     for (int i = 0; i < k && st == REMIT_OK; i++) {
-      yaml_node_t *row = seq_at(L, mat, i);
-      join(f, field, "matrix");
-      join_index(f2, f, i);
-      if ((st = check_seq(L, row, f2, k, k, "numbers (one per name)")) != REMIT_OK) {
+      yaml_node_t *row = remit__yaml_seq_at(&L->y, mat, i);
+      remit__yaml_join(f, field, "matrix");
+      remit__yaml_join_index(f2, f, i);
+      if ((st = remit__yaml_check_seq(&L->y, row, f2, k, k, "numbers (one per name)")) !=
+          REMIT_OK) {
         break;
       }
       for (int j = 0; j < k && st == REMIT_OK; j++) {
-        char f3[FIELD_LEN];
-        join_index(f3, f2, j);
-        st = get_num(L, seq_at(L, row, j), f3, -1.0, 1.0, 0, &m[i * k + j]);
+        char f3[REMIT__YAML_FIELD_LEN];
+        remit__yaml_join_index(f3, f2, j);
+        st = remit__yaml_get_num(&L->y, remit__yaml_seq_at(&L->y, row, j), f3, -1.0, 1.0, 0,
+                                 &m[i * k + j]);
         if (st == REMIT_OK && i == j && fabs(m[i * k + j] - 1.0) > REMIT_SCENARIO_SYM_TOL) {
-          st = fail(L, seq_at(L, row, j), f3, "expected 1 on the diagonal, got %g", m[i * k + j]);
+          st = remit__yaml_fail(&L->y, remit__yaml_seq_at(&L->y, row, j), f3,
+                                "expected 1 on the diagonal, got %g", m[i * k + j]);
         }
       }
     }
     for (int i = 0; i < k && st == REMIT_OK; i++) {
       for (int j = 0; j < i && st == REMIT_OK; j++) {
         if (fabs(m[i * k + j] - m[j * k + i]) > REMIT_SCENARIO_SYM_TOL) {
-          join(f, field, "matrix");
-          snprintf(f2, FIELD_LEN, "%.130s[%d][%d]", f, i, j);
-          st = fail(L, seq_at(L, seq_at(L, mat, i), j), f2,
-                    "expected a symmetric matrix, got %g here but %g at [%d][%d]", m[i * k + j],
-                    m[j * k + i], j, i);
+          remit__yaml_join(f, field, "matrix");
+          snprintf(f2, REMIT__YAML_FIELD_LEN, "%.130s[%d][%d]", f, i, j);
+          st = remit__yaml_fail(&L->y,
+                                remit__yaml_seq_at(&L->y, remit__yaml_seq_at(&L->y, mat, i), j), f2,
+                                "expected a symmetric matrix, got %g here but %g at [%d][%d]",
+                                m[i * k + j], m[j * k + i], j, i);
         } else {
           e[ne].a = nm[i];
           e[ne].b = nm[j];
           e[ne].r = m[i * k + j];
-          e[ne].node = seq_at(L, seq_at(L, mat, i), j);
-          join(f, field, "matrix");
-          snprintf(e[ne].field, FIELD_LEN, "%.130s[%d][%d]", f, i, j);
+          e[ne].node = remit__yaml_seq_at(&L->y, remit__yaml_seq_at(&L->y, mat, i), j);
+          remit__yaml_join(f, field, "matrix");
+          snprintf(e[ne].field, REMIT__YAML_FIELD_LEN, "%.130s[%d][%d]", f, i, j);
           ne++;
         }
       }
     }
-    remit__free(L->ctx, m);
-    remit__free(L->ctx, nm);
+    remit__free(L->y.ctx, m);
+    remit__free(L->y.ctx, nm);
     if (st != REMIT_OK) {
       goto fail;
     }
   } else {
-    return fail(L, n, field,
-                "expected a list of pairs [name, name, r] or a mapping {names, matrix}, got %s",
-                got(n, g, sizeof g));
+    return remit__yaml_fail(
+        &L->y, n, field,
+        "expected a list of pairs [name, name, r] or a mapping {names, matrix}, got %s",
+        remit__yaml_got(n, g, sizeof g));
   }
   for (int i = 0; i < ne; i++) {
     if (strcmp(e[i].a, e[i].b) == 0) {
-      st = fail(L, e[i].node, e[i].field, "expected two different names, got '%s' twice", e[i].a);
+      st = remit__yaml_fail(&L->y, e[i].node, e[i].field,
+                            "expected two different names, got '%s' twice", e[i].a);
       goto fail;
     }
     for (int j = 0; j < i; j++) {
       if ((strcmp(e[i].a, e[j].a) == 0 && strcmp(e[i].b, e[j].b) == 0) ||
           (strcmp(e[i].a, e[j].b) == 0 && strcmp(e[i].b, e[j].a) == 0)) {
-        st = fail(L, e[i].node, e[i].field, "correlation of %s and %s given twice (line %lu)",
-                  e[i].a, e[i].b, node_line(e[j].node));
+        st = remit__yaml_fail(&L->y, e[i].node, e[i].field,
+                              "correlation of %s and %s given twice (line %lu)", e[i].a, e[i].b,
+                              remit__yaml_line(e[j].node));
         goto fail;
       }
     }
@@ -649,7 +380,7 @@ static remit_status read_corr(loader *L, const yaml_node_t *n, const char *field
   *n_out = ne;
   return REMIT_OK;
 fail:
-  remit__free(L->ctx, e);
+  remit__free(L->y.ctx, e);
   return st;
 }
 
@@ -661,11 +392,11 @@ static remit_status check_corr_pd(loader *L, const yaml_node_t *n, const char *f
     return REMIT_OK;
   }
   int cap = 2 * ne;
-  const char **nm = remit__calloc(L->ctx, (size_t)cap, sizeof(*nm));
-  double *m = remit__calloc(L->ctx, (size_t)cap * (size_t)cap, sizeof(*m));
+  const char **nm = remit__calloc(L->y.ctx, (size_t)cap, sizeof(*nm));
+  double *m = remit__calloc(L->y.ctx, (size_t)cap * (size_t)cap, sizeof(*m));
   if (!nm || !m) {
-    remit__free(L->ctx, nm);
-    remit__free(L->ctx, m);
+    remit__free(L->y.ctx, nm);
+    remit__free(L->y.ctx, m);
     return REMIT_ERR_NOMEM;
   }
   int k = 0;
@@ -693,12 +424,13 @@ static remit_status check_corr_pd(loader *L, const yaml_node_t *n, const char *f
     }
   }
   int ok = cholesky_ok(m, k);
-  remit__free(L->ctx, nm);
-  remit__free(L->ctx, m);
+  remit__free(L->y.ctx, nm);
+  remit__free(L->y.ctx, m);
   if (!ok) {
-    return fail(L, n, field,
-                "expected a positive definite correlation matrix; these correlations are not "
-                "consistent with one another (or a correlation of +-1 makes it singular)");
+    return remit__yaml_fail(
+        &L->y, n, field,
+        "expected a positive definite correlation matrix; these correlations are not "
+        "consistent with one another (or a correlation of +-1 makes it singular)");
   }
   return REMIT_OK;
 }
@@ -735,32 +467,33 @@ static remit_status parse_dist(loader *L, const yaml_node_t *n, const char *fiel
   static const char *const k_categorical[] = {"dist", "values", "probs", NULL};
   static const char *const k_empirical[] = {"dist", "values", NULL};
   const cov_info *ci = &covs[c];
-  char f[FIELD_LEN], g[64];
+  char f[REMIT__YAML_FIELD_LEN], g[64];
   remit_status st;
   remit_dist nd;
   set_fixed(&nd, ci->def);
-  if (is_plain_scalar(n)) {
-    if ((st = get_num(L, n, field, ci->lo, ci->hi, 0, &nd.a)) != REMIT_OK) {
+  if (remit__yaml_is_plain_scalar(n)) {
+    if ((st = remit__yaml_get_num(&L->y, n, field, ci->lo, ci->hi, 0, &nd.a)) != REMIT_OK) {
       return st;
     }
     if (ci->binary && nd.a != 0.0 && nd.a != 1.0) {
-      return fail(L, n, field, "expected 0 or 1, got %s", got(n, g, sizeof g));
+      return remit__yaml_fail(&L->y, n, field, "expected 0 or 1, got %s",
+                              remit__yaml_got(n, g, sizeof g));
     }
     *d = nd;
     return REMIT_OK;
   }
   if (!n || n->type != YAML_MAPPING_NODE) {
-    return fail(L, n, field, "expected a number or a mapping with 'dist', got %s",
-                got(n, g, sizeof g));
+    return remit__yaml_fail(&L->y, n, field, "expected a number or a mapping with 'dist', got %s",
+                            remit__yaml_got(n, g, sizeof g));
   }
-  yaml_node_t *dn = map_get(L, n, "dist");
+  yaml_node_t *dn = remit__yaml_map_get(&L->y, n, "dist");
   if (!dn) {
-    return missing(L, n, field, "dist",
-                   "one of fixed, normal, lognormal, uniform, categorical, empirical");
+    return remit__yaml_missing(&L->y, n, field, "dist",
+                               "one of fixed, normal, lognormal, uniform, categorical, empirical");
   }
-  join(f, field, "dist");
+  remit__yaml_join(f, field, "dist");
   const char *dname = NULL;
-  if ((st = get_str(L, dn, f, "a distribution name", &dname)) != REMIT_OK) {
+  if ((st = remit__yaml_get_str(&L->y, dn, f, "a distribution name", &dname)) != REMIT_OK) {
     return st;
   }
   const char *const *keys = k_dist;
@@ -783,16 +516,18 @@ static remit_status parse_dist(loader *L, const yaml_node_t *n, const char *fiel
     nd.kind = REMIT_DIST_EMPIRICAL;
     keys = k_empirical;
   } else {
-    return fail(L, dn, f,
-                "expected one of fixed, normal, lognormal, uniform, categorical, empirical; got %s",
-                got(dn, g, sizeof g));
+    return remit__yaml_fail(
+        &L->y, dn, f,
+        "expected one of fixed, normal, lognormal, uniform, categorical, empirical; got %s",
+        remit__yaml_got(dn, g, sizeof g));
   }
   if (ci->binary && nd.kind != REMIT_DIST_FIXED && nd.kind != REMIT_DIST_CATEGORICAL &&
       nd.kind != REMIT_DIST_EMPIRICAL) {
-    return fail(L, dn, f, "expected fixed, categorical or empirical (%s is 0 or 1), got %s",
-                cov_names[c], got(dn, g, sizeof g));
+    return remit__yaml_fail(&L->y, dn, f,
+                            "expected fixed, categorical or empirical (%s is 0 or 1), got %s",
+                            cov_names[c], remit__yaml_got(dn, g, sizeof g));
   }
-  if ((st = check_map(L, n, field, keys)) != REMIT_OK) {
+  if ((st = remit__yaml_check_map(&L->y, n, field, keys)) != REMIT_OK) {
     return st;
   }
   /* Required numbers per kind: (key, lower bound, open?) */
@@ -825,46 +560,49 @@ static remit_status parse_dist(loader *L, const yaml_node_t *n, const char *fiel
       break;
   }
   if (ka) {
-    yaml_node_t *an = map_get(L, n, ka);
+    yaml_node_t *an = remit__yaml_map_get(&L->y, n, ka);
     if (!an) {
-      return missing(L, n, field, ka, "a number");
+      return remit__yaml_missing(&L->y, n, field, ka, "a number");
     }
-    join(f, field, ka);
-    if ((st = get_num(L, an, f, alo, ahi, aopen, &nd.a)) != REMIT_OK) {
+    remit__yaml_join(f, field, ka);
+    if ((st = remit__yaml_get_num(&L->y, an, f, alo, ahi, aopen, &nd.a)) != REMIT_OK) {
       return st;
     }
     if (ci->binary && nd.a != 0.0 && nd.a != 1.0) {
-      return fail(L, an, f, "expected 0 or 1, got %s", got(an, g, sizeof g));
+      return remit__yaml_fail(&L->y, an, f, "expected 0 or 1, got %s",
+                              remit__yaml_got(an, g, sizeof g));
     }
   }
   if (kb) {
-    yaml_node_t *bn = map_get(L, n, kb);
+    yaml_node_t *bn = remit__yaml_map_get(&L->y, n, kb);
     if (!bn) {
-      return missing(L, n, field, kb, "a number");
+      return remit__yaml_missing(&L->y, n, field, kb, "a number");
     }
-    join(f, field, kb);
-    if ((st = get_num(L, bn, f, blo, bhi, bopen, &nd.b)) != REMIT_OK) {
+    remit__yaml_join(f, field, kb);
+    if ((st = remit__yaml_get_num(&L->y, bn, f, blo, bhi, bopen, &nd.b)) != REMIT_OK) {
       return st;
     }
     if (nd.kind == REMIT_DIST_UNIFORM && !(nd.b > nd.a)) {
-      return fail(L, bn, f, "expected high > low (%g), got %g", nd.a, nd.b);
+      return remit__yaml_fail(&L->y, bn, f, "expected high > low (%g), got %g", nd.a, nd.b);
     }
   }
   if (nd.kind == REMIT_DIST_NORMAL || nd.kind == REMIT_DIST_LOGNORMAL) {
-    yaml_node_t *lo = map_get(L, n, "lower"), *hi = map_get(L, n, "upper");
+    yaml_node_t *lo = remit__yaml_map_get(&L->y, n, "lower"),
+                *hi = remit__yaml_map_get(&L->y, n, "upper");
     if (lo) {
-      join(f, field, "lower");
-      if ((st = get_num(L, lo, f, ci->lo, ci->hi, 0, &nd.lower)) != REMIT_OK) {
+      remit__yaml_join(f, field, "lower");
+      if ((st = remit__yaml_get_num(&L->y, lo, f, ci->lo, ci->hi, 0, &nd.lower)) != REMIT_OK) {
         return st;
       }
     }
     if (hi) {
-      join(f, field, "upper");
-      if ((st = get_num(L, hi, f, ci->lo, ci->hi, 0, &nd.upper)) != REMIT_OK) {
+      remit__yaml_join(f, field, "upper");
+      if ((st = remit__yaml_get_num(&L->y, hi, f, ci->lo, ci->hi, 0, &nd.upper)) != REMIT_OK) {
         return st;
       }
       if (lo && !(nd.upper > nd.lower)) {
-        return fail(L, hi, f, "expected upper > lower (%g), got %g", nd.lower, nd.upper);
+        return remit__yaml_fail(&L->y, hi, f, "expected upper > lower (%g), got %g", nd.lower,
+                                nd.upper);
       }
     }
     /* The truncation interval must keep some probability, or sampling in it
@@ -880,60 +618,64 @@ static remit_status parse_dist(loader *L, const yaml_node_t *n, const char *fiel
       fhi = isfinite(nd.upper) ? gsl_cdf_lognormal_P(nd.upper, zeta, sigma) : 1.0;
     }
     if (!(fhi - flo >= REMIT_SCENARIO_MIN_MASS)) {
-      return fail(L, lo ? lo : hi, field,
-                  "expected truncation bounds that keep some of the distribution; [%g, %g] "
-                  "holds a probability of %.3g",
-                  nd.lower, nd.upper, fhi - flo);
+      return remit__yaml_fail(
+          &L->y, lo ? lo : hi, field,
+          "expected truncation bounds that keep some of the distribution; [%g, %g] "
+          "holds a probability of %.3g",
+          nd.lower, nd.upper, fhi - flo);
     }
   }
   if (nd.kind == REMIT_DIST_CATEGORICAL || nd.kind == REMIT_DIST_EMPIRICAL) {
-    yaml_node_t *vn = map_get(L, n, "values");
+    yaml_node_t *vn = remit__yaml_map_get(&L->y, n, "values");
     if (!vn) {
-      return missing(L, n, field, "values", "a list of numbers");
+      return remit__yaml_missing(&L->y, n, field, "values", "a list of numbers");
     }
-    join(f, field, "values");
+    remit__yaml_join(f, field, "values");
     if ((st = get_num_list(L, vn, f, 1, ci->lo, ci->hi, 0, &nd.values, &nd.n_values)) !=
         REMIT_OK) {
       return st;
     }
     for (int i = 0; ci->binary && i < nd.n_values; i++) {
       if (nd.values[i] != 0.0 && nd.values[i] != 1.0) {
-        char f2[FIELD_LEN];
-        join_index(f2, f, i);
-        st = fail(L, seq_at(L, vn, i), f2, "expected 0 or 1, got %g", nd.values[i]);
-        free_dist(L->ctx, &nd);
+        char f2[REMIT__YAML_FIELD_LEN];
+        remit__yaml_join_index(f2, f, i);
+        st = remit__yaml_fail(&L->y, remit__yaml_seq_at(&L->y, vn, i), f2,
+                              "expected 0 or 1, got %g", nd.values[i]);
+        free_dist(L->y.ctx, &nd);
         return st;
       }
     }
     if (nd.kind == REMIT_DIST_CATEGORICAL) {
-      yaml_node_t *pn = map_get(L, n, "probs");
+      yaml_node_t *pn = remit__yaml_map_get(&L->y, n, "probs");
       int np = 0;
       if (!pn) {
-        free_dist(L->ctx, &nd);
-        return missing(L, n, field, "probs", "a list of probabilities, one per value");
+        free_dist(L->y.ctx, &nd);
+        return remit__yaml_missing(&L->y, n, field, "probs",
+                                   "a list of probabilities, one per value");
       }
-      join(f, field, "probs");
+      remit__yaml_join(f, field, "probs");
       if ((st = get_num_list(L, pn, f, 1, 0.0, 1.0, 0, &nd.probs, &np)) != REMIT_OK) {
-        free_dist(L->ctx, &nd);
+        free_dist(L->y.ctx, &nd);
         return st;
       }
       if (np != nd.n_values) {
-        free_dist(L->ctx, &nd);
-        return fail(L, pn, f, "expected %d probabilities (one per value), got %d", nd.n_values,
-                    np);
+        free_dist(L->y.ctx, &nd);
+        return remit__yaml_fail(&L->y, pn, f, "expected %d probabilities (one per value), got %d",
+                                nd.n_values, np);
       }
       double sum = 0.0;
       for (int i = 0; i < np; i++) {
         sum += nd.probs[i];
       }
       if (fabs(sum - 1.0) > REMIT_SCENARIO_PROB_TOL) {
-        free_dist(L->ctx, &nd);
-        return fail(L, pn, f, "expected probabilities summing to 1 (within %g), got a sum of %.12g",
-                    REMIT_SCENARIO_PROB_TOL, sum);
+        free_dist(L->y.ctx, &nd);
+        return remit__yaml_fail(
+            &L->y, pn, f, "expected probabilities summing to 1 (within %g), got a sum of %.12g",
+            REMIT_SCENARIO_PROB_TOL, sum);
       }
     }
   }
-  free_dist(L->ctx, d);
+  free_dist(L->y.ctx, d);
   *d = nd;
   return REMIT_OK;
 }
@@ -986,26 +728,30 @@ static int criterion_possible(const remit_dist *d, remit_cmp cmp, double v) {
   return 1;
 }
 
-static void cov_list(char *b, size_t n) { key_list(b, n, cov_names); }
+static void cov_list(char *b, size_t n) {
+  remit__yaml_key_list(b, n, cov_names);
+}
 
 /* "sledai >= 8": covariate, operator, number. */
 static remit_status parse_criterion(loader *L, const yaml_node_t *n, const char *field,
                                     remit_criterion *c) {
   char g[64], name[64], op[8], num[64], extra[8], allowed[200];
   const char *t = NULL;
-  remit_status st = get_str(L, n, field, "a criterion like 'sledai >= 8'", &t);
+  remit_status st = remit__yaml_get_str(&L->y, n, field, "a criterion like 'sledai >= 8'", &t);
   if (st != REMIT_OK) {
     return st;
   }
   int k = sscanf(t, " %63[a-z_0-9] %7[<>=!] %63s %7s", name, op, num, extra);
   if (k != 3) {
-    return fail(L, n, field, "expected 'covariate op number' (op one of >=, >, <=, <, ==), got %s",
-                got(n, g, sizeof g));
+    return remit__yaml_fail(&L->y, n, field,
+                            "expected 'covariate op number' (op one of >=, >, <=, <, ==), got %s",
+                            remit__yaml_got(n, g, sizeof g));
   }
   int ci = remit_covariate_index(name);
   if (ci < 0) {
     cov_list(allowed, sizeof allowed);
-    return fail(L, n, field, "unknown covariate '%s' (expected one of: %s)", name, allowed);
+    return remit__yaml_fail(&L->y, n, field, "unknown covariate '%s' (expected one of: %s)", name,
+                            allowed);
   }
   remit_cmp cmp;
   if (strcmp(op, ">=") == 0) {
@@ -1019,19 +765,22 @@ static remit_status parse_criterion(loader *L, const yaml_node_t *n, const char 
   } else if (strcmp(op, "==") == 0) {
     cmp = REMIT_CMP_EQ;
   } else {
-    return fail(L, n, field, "expected an operator >=, >, <=, < or ==, got '%s'", op);
+    return remit__yaml_fail(&L->y, n, field, "expected an operator >=, >, <=, < or ==, got '%s'",
+                            op);
   }
   char *end = NULL;
-  double v = is_nonfinite_word(num) ? NAN : strtod(num, &end);
+  double v = remit__yaml_is_nonfinite_word(num) ? NAN : strtod(num, &end);
   if (!isfinite(v) || !end || *end != '\0') {
-    return fail(L, n, field, "expected a finite number after '%s', got '%s'", op, num);
+    return remit__yaml_fail(&L->y, n, field, "expected a finite number after '%s', got '%s'", op,
+                            num);
   }
   const remit_dist *d = &L->s->population.covariates[ci];
   if (!criterion_possible(d, cmp, v)) {
-    return fail(L, n, field,
-                "no patient of this population can meet '%s' (set population.covariates.%s to "
-                "a distribution that can)",
-                t, name);
+    return remit__yaml_fail(
+        &L->y, n, field,
+        "no patient of this population can meet '%s' (set population.covariates.%s to "
+        "a distribution that can)",
+        t, name);
   }
   c->covariate = (remit_covariate)ci;
   c->cmp = cmp;
@@ -1056,48 +805,49 @@ static int spec_has_params(const loader *L) { return L->spec && L->spec->n_param
 static remit_status parse_iiv(loader *L, const yaml_node_t *n, const char *field) {
   static const char *const keys[] = {"use_table", "cv", "correlation", NULL};
   remit_population *p = &L->s->population;
-  char f[FIELD_LEN], f2[FIELD_LEN];
-  remit_status st = check_map(L, n, field, keys);
+  char f[REMIT__YAML_FIELD_LEN], f2[REMIT__YAML_FIELD_LEN];
+  remit_status st = remit__yaml_check_map(&L->y, n, field, keys);
   if (st != REMIT_OK) {
     return st;
   }
   yaml_node_t *x;
-  if ((x = map_get(L, n, "use_table"))) {
-    join(f, field, "use_table");
-    if ((st = get_bool(L, x, f, &p->use_table_iiv)) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, n, "use_table"))) {
+    remit__yaml_join(f, field, "use_table");
+    if ((st = remit__yaml_get_bool(&L->y, x, f, &p->use_table_iiv)) != REMIT_OK) {
       return st;
     }
   }
-  if ((x = map_get(L, n, "cv"))) {
-    join(f, field, "cv");
+  if ((x = remit__yaml_map_get(&L->y, n, "cv"))) {
+    remit__yaml_join(f, field, "cv");
     if (x->type != YAML_MAPPING_NODE) {
       char g[64];
-      return fail(L, x, f, "expected a mapping {parameter: cv}, got %s", got(x, g, sizeof g));
+      return remit__yaml_fail(&L->y, x, f, "expected a mapping {parameter: cv}, got %s",
+                              remit__yaml_got(x, g, sizeof g));
     }
     int len = (int)(x->data.mapping.pairs.top - x->data.mapping.pairs.start);
-    p->iiv = remit__calloc(L->ctx, (size_t)len + 1, sizeof(*p->iiv));
+    p->iiv = remit__calloc(L->y.ctx, (size_t)len + 1, sizeof(*p->iiv));
     if (!p->iiv) {
       return REMIT_ERR_NOMEM;
     }
     for (int i = 0; i < len; i++) {
       yaml_node_pair_t *pr = &x->data.mapping.pairs.start[i];
-      yaml_node_t *k = node_at(L, pr->key);
+      yaml_node_t *k = remit__yaml_node_at(&L->y, pr->key);
       const char *name = NULL;
-      if ((st = get_str(L, k, f, "a parameter name", &name)) != REMIT_OK) {
+      if ((st = remit__yaml_get_str(&L->y, k, f, "a parameter name", &name)) != REMIT_OK) {
         return st;
       }
-      join(f2, f, name);
+      remit__yaml_join(f2, f, name);
       for (int j = 0; j < i; j++) {
         if (strcmp(p->iiv[j].param, name) == 0) {
-          return fail(L, k, f2, "duplicate key");
+          return remit__yaml_fail(&L->y, k, f2, "duplicate key");
         }
       }
       if (spec_has_params(L) && remit_spec_param_index(L->spec, name) < 0) {
-        return fail(L, k, f2, "unknown parameter of model %s (see `remit params`)",
-                    L->spec->name);
+        return remit__yaml_fail(&L->y, k, f2, "unknown parameter of model %s (see `remit params`)",
+                                L->spec->name);
       }
-      if ((st = get_num(L, node_at(L, pr->value), f2, 0.0, 10.0, 0, &p->iiv[i].cv)) !=
-          REMIT_OK) {
+      if ((st = remit__yaml_get_num(&L->y, remit__yaml_node_at(&L->y, pr->value), f2, 0.0, 10.0, 0,
+                                    &p->iiv[i].cv)) != REMIT_OK) {
         return st;
       }
       if (!(p->iiv[i].param = sdup(L, name))) {
@@ -1106,8 +856,8 @@ static remit_status parse_iiv(loader *L, const yaml_node_t *n, const char *field
       p->n_iiv++;
     }
   }
-  if ((x = map_get(L, n, "correlation"))) {
-    join(f, field, "correlation");
+  if ((x = remit__yaml_map_get(&L->y, n, "correlation"))) {
+    remit__yaml_join(f, field, "correlation");
     corr_entry *e = NULL;
     int ne = 0;
     if ((st = read_corr(L, x, f, &e, &ne)) != REMIT_OK) {
@@ -1118,13 +868,14 @@ static remit_status parse_iiv(loader *L, const yaml_node_t *n, const char *field
       for (int s = 0; s < 2 && st == REMIT_OK; s++) {
         if (spec_has_params(L)) {
           if (remit_spec_param_index(L->spec, ab[s]) < 0) {
-            st = fail(L, e[i].node, e[i].field, "unknown parameter '%s' of model %s", ab[s],
-                      L->spec->name);
+            st = remit__yaml_fail(&L->y, e[i].node, e[i].field,
+                                  "unknown parameter '%s' of model %s", ab[s], L->spec->name);
           } else if (!(iiv_cv(p, L->spec, ab[s]) > 0.0)) {
-            st = fail(L, e[i].node, e[i].field,
-                      "expected parameters that vary between patients; '%s' has no variability "
-                      "(give it a cv)",
-                      ab[s]);
+            st = remit__yaml_fail(
+                &L->y, e[i].node, e[i].field,
+                "expected parameters that vary between patients; '%s' has no variability "
+                "(give it a cv)",
+                ab[s]);
           }
         }
       }
@@ -1133,9 +884,9 @@ static remit_status parse_iiv(loader *L, const yaml_node_t *n, const char *field
       st = check_corr_pd(L, x, f, e, ne);
     }
     if (st == REMIT_OK && ne > 0) {
-      p->iiv_corr_a = remit__calloc(L->ctx, (size_t)ne, sizeof(char *));
-      p->iiv_corr_b = remit__calloc(L->ctx, (size_t)ne, sizeof(char *));
-      p->iiv_corr = remit__calloc(L->ctx, (size_t)ne, sizeof(double));
+      p->iiv_corr_a = remit__calloc(L->y.ctx, (size_t)ne, sizeof(char *));
+      p->iiv_corr_b = remit__calloc(L->y.ctx, (size_t)ne, sizeof(char *));
+      p->iiv_corr = remit__calloc(L->y.ctx, (size_t)ne, sizeof(double));
       if (!p->iiv_corr_a || !p->iiv_corr_b || !p->iiv_corr) {
         st = REMIT_ERR_NOMEM;
       }
@@ -1149,7 +900,7 @@ static remit_status parse_iiv(loader *L, const yaml_node_t *n, const char *field
         }
       }
     }
-    remit__free(L->ctx, e);
+    remit__free(L->y.ctx, e);
     if (st != REMIT_OK) {
       return st;
     }
@@ -1163,56 +914,59 @@ static remit_status parse_population(loader *L, const yaml_node_t *n) {
   const char *field = "population";
   remit_population *p = &L->s->population;
   remit_design *d = &L->s->design;
-  char f[FIELD_LEN], f2[FIELD_LEN], allowed[200];
+  char f[REMIT__YAML_FIELD_LEN], f2[REMIT__YAML_FIELD_LEN], allowed[200];
   remit_status st;
   if (!n) {
-    return missing(L, L->root, "", "population", "a mapping with n_enrol or n_screen");
+    return remit__yaml_missing(&L->y, L->root, "", "population",
+                               "a mapping with n_enrol or n_screen");
   }
-  if ((st = check_map(L, n, field, keys)) != REMIT_OK) {
+  if ((st = remit__yaml_check_map(&L->y, n, field, keys)) != REMIT_OK) {
     return st;
   }
   yaml_node_t *x;
-  if ((x = map_get(L, n, "n_enrol"))) {
-    if ((st = get_int(L, x, "population.n_enrol", 1, REMIT_SCENARIO_MAX_N, &d->n_enrol)) !=
-        REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, n, "n_enrol"))) {
+    if ((st = remit__yaml_get_int(&L->y, x, "population.n_enrol", 1, REMIT_SCENARIO_MAX_N,
+                                  &d->n_enrol)) != REMIT_OK) {
       return st;
     }
   }
-  if ((x = map_get(L, n, "n_screen"))) {
-    if ((st = get_int(L, x, "population.n_screen", 1, REMIT_SCENARIO_MAX_N, &d->n_screen)) !=
-        REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, n, "n_screen"))) {
+    if ((st = remit__yaml_get_int(&L->y, x, "population.n_screen", 1, REMIT_SCENARIO_MAX_N,
+                                  &d->n_screen)) != REMIT_OK) {
       return st;
     }
     if (d->n_enrol > 0 && d->n_screen < d->n_enrol) {
-      return fail(L, x, "population.n_screen", "expected at least n_enrol (%d), got %d",
-                  d->n_enrol, d->n_screen);
+      return remit__yaml_fail(&L->y, x, "population.n_screen",
+                              "expected at least n_enrol (%d), got %d", d->n_enrol, d->n_screen);
     }
   }
   if (d->n_enrol == 0 && d->n_screen == 0) {
-    return missing(L, n, field, "n_enrol",
-                   "n_enrol or n_screen, a whole number of patients in [1, 1e8]");
+    return remit__yaml_missing(&L->y, n, field, "n_enrol",
+                               "n_enrol or n_screen, a whole number of patients in [1, 1e8]");
   }
-  if ((x = map_get(L, n, "covariates"))) {
+  if ((x = remit__yaml_map_get(&L->y, n, "covariates"))) {
     if (x->type != YAML_MAPPING_NODE) {
       char g[64];
       cov_list(allowed, sizeof allowed);
-      return fail(L, x, "population.covariates", "expected a mapping with keys from: %s; got %s",
-                  allowed, got(x, g, sizeof g));
+      return remit__yaml_fail(&L->y, x, "population.covariates",
+                              "expected a mapping with keys from: %s; got %s", allowed,
+                              remit__yaml_got(x, g, sizeof g));
     }
-    if ((st = check_map(L, x, "population.covariates", cov_names)) != REMIT_OK) {
+    if ((st = remit__yaml_check_map(&L->y, x, "population.covariates", cov_names)) != REMIT_OK) {
       return st;
     }
     for (yaml_node_pair_t *pr = x->data.mapping.pairs.start; pr < x->data.mapping.pairs.top;
          pr++) {
-      const char *name = scalar(node_at(L, pr->key));
+      const char *name = remit__yaml_scalar(remit__yaml_node_at(&L->y, pr->key));
       int c = remit_covariate_index(name);
-      join(f, "population.covariates", name);
-      if ((st = parse_dist(L, node_at(L, pr->value), f, c, &p->covariates[c])) != REMIT_OK) {
+      remit__yaml_join(f, "population.covariates", name);
+      if ((st = parse_dist(L, remit__yaml_node_at(&L->y, pr->value), f, c, &p->covariates[c])) !=
+          REMIT_OK) {
         return st;
       }
     }
   }
-  if ((x = map_get(L, n, "correlation"))) {
+  if ((x = remit__yaml_map_get(&L->y, n, "correlation"))) {
     corr_entry *e = NULL;
     int ne = 0;
     if ((st = read_corr(L, x, "population.correlation", &e, &ne)) != REMIT_OK) {
@@ -1222,8 +976,9 @@ static remit_status parse_population(loader *L, const yaml_node_t *n) {
       int a = remit_covariate_index(e[i].a), b = remit_covariate_index(e[i].b);
       if (a < 0 || b < 0) {
         cov_list(allowed, sizeof allowed);
-        st = fail(L, e[i].node, e[i].field, "unknown covariate '%s' (expected one of: %s)",
-                  a < 0 ? e[i].a : e[i].b, allowed);
+        st = remit__yaml_fail(&L->y, e[i].node, e[i].field,
+                              "unknown covariate '%s' (expected one of: %s)",
+                              a < 0 ? e[i].a : e[i].b, allowed);
       } else {
         p->correlation[a][b] = p->correlation[b][a] = e[i].r;
       }
@@ -1231,29 +986,31 @@ static remit_status parse_population(loader *L, const yaml_node_t *n) {
     if (st == REMIT_OK) {
       st = check_corr_pd(L, x, "population.correlation", e, ne);
     }
-    remit__free(L->ctx, e);
+    remit__free(L->y.ctx, e);
     if (st != REMIT_OK) {
       return st;
     }
   }
-  if ((x = map_get(L, n, "eligibility"))) {
-    if ((st = check_seq(L, x, "population.eligibility", 0, 100, "criteria")) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, n, "eligibility"))) {
+    if ((st = remit__yaml_check_seq(&L->y, x, "population.eligibility", 0, 100, "criteria")) !=
+        REMIT_OK) {
       return st;
     }
-    int len = seq_len(x);
-    p->eligibility = remit__calloc(L->ctx, (size_t)len + 1, sizeof(*p->eligibility));
+    int len = remit__yaml_seq_len(x);
+    p->eligibility = remit__calloc(L->y.ctx, (size_t)len + 1, sizeof(*p->eligibility));
     if (!p->eligibility) {
       return REMIT_ERR_NOMEM;
     }
     for (int i = 0; i < len; i++) {
-      join_index(f2, "population.eligibility", i);
-      if ((st = parse_criterion(L, seq_at(L, x, i), f2, &p->eligibility[i])) != REMIT_OK) {
+      remit__yaml_join_index(f2, "population.eligibility", i);
+      if ((st = parse_criterion(L, remit__yaml_seq_at(&L->y, x, i), f2, &p->eligibility[i])) !=
+          REMIT_OK) {
         return st;
       }
       p->n_eligibility = i + 1;
     }
   }
-  if ((x = map_get(L, n, "iiv"))) {
+  if ((x = remit__yaml_map_get(&L->y, n, "iiv"))) {
     if ((st = parse_iiv(L, x, "population.iiv")) != REMIT_OK) {
       return st;
     }
@@ -1289,81 +1046,91 @@ static int spec_has_inputs(const loader *L) { return L->spec && L->spec->n_input
 static remit_status parse_item(loader *L, const yaml_node_t *n, const char *field,
                                remit_regimen_item *it) {
   static const char *const keys[] = {"input", "day", "amount", "duration", "every", "count", NULL};
-  char f[FIELD_LEN], list[400];
-  remit_status st = check_map(L, n, field, keys);
+  char f[REMIT__YAML_FIELD_LEN], list[400];
+  remit_status st = remit__yaml_check_map(&L->y, n, field, keys);
   if (st != REMIT_OK) {
     return st;
   }
   double follow = L->s->design.followup_days;
-  yaml_node_t *x = map_get(L, n, "input");
+  yaml_node_t *x = remit__yaml_map_get(&L->y, n, "input");
   const char *input = NULL;
   const remit_input *in = NULL;
   if (!x) {
-    return missing(L, n, field, "input", "the name of a model input, e.g. cart19");
+    return remit__yaml_missing(&L->y, n, field, "input", "the name of a model input, e.g. cart19");
   }
-  join(f, field, "input");
-  if ((st = get_str(L, x, f, "the name of a model input", &input)) != REMIT_OK) {
+  remit__yaml_join(f, field, "input");
+  if ((st = remit__yaml_get_str(&L->y, x, f, "the name of a model input", &input)) != REMIT_OK) {
     return st;
   }
   if (spec_has_inputs(L)) {
     int k = remit_spec_input_index(L->spec, input);
     if (k < 0) {
       input_list(L->spec, list, sizeof list);
-      return fail(L, x, f, "unknown input '%s' of model %s (expected one of: %s)", input,
-                  L->spec->name, list);
+      return remit__yaml_fail(&L->y, x, f, "unknown input '%s' of model %s (expected one of: %s)",
+                              input, L->spec->name, list);
     }
     in = &L->spec->inputs[k];
   }
-  if (!(x = map_get(L, n, "day"))) {
-    return missing(L, n, field, "day", "the day of the (first) dose");
+  if (!(x = remit__yaml_map_get(&L->y, n, "day"))) {
+    return remit__yaml_missing(&L->y, n, field, "day", "the day of the (first) dose");
   }
-  join(f, field, "day");
+  remit__yaml_join(f, field, "day");
   if ((st = get_day(L, x, f, REMIT_SCENARIO_DAY_MIN, follow, &it->day)) != REMIT_OK) {
     return st;
   }
-  if (!(x = map_get(L, n, "amount"))) {
-    return missing(L, n, field, "amount", in ? in->unit : "an amount in the input's unit");
+  if (!(x = remit__yaml_map_get(&L->y, n, "amount"))) {
+    return remit__yaml_missing(&L->y, n, field, "amount",
+                               in ? in->unit : "an amount in the input's unit");
   }
-  join(f, field, "amount");
-  if ((st = get_num(L, x, f, 0.0, in ? in->max_amount : 1e15, 0, &it->amount)) != REMIT_OK) {
+  remit__yaml_join(f, field, "amount");
+  if ((st = remit__yaml_get_num(&L->y, x, f, 0.0, in ? in->max_amount : 1e15, 0, &it->amount)) !=
+      REMIT_OK) {
     return st;
   }
   it->duration = 0.0;
-  yaml_node_t *dn = map_get(L, n, "duration");
-  join(f, field, "duration");
-  if (dn && (st = get_num(L, dn, f, 0.0, REMIT_SCENARIO_DAY_MAX, 0, &it->duration)) != REMIT_OK) {
+  yaml_node_t *dn = remit__yaml_map_get(&L->y, n, "duration");
+  remit__yaml_join(f, field, "duration");
+  if (dn && (st = remit__yaml_get_num(&L->y, dn, f, 0.0, REMIT_SCENARIO_DAY_MAX, 0,
+                                      &it->duration)) != REMIT_OK) {
     return st;
   }
   if (in && in->kind == REMIT_INPUT_RATE && !(it->duration > 0.0)) {
     if (!dn) {
-      return missing(L, n, field, "duration", "days > 0: this input is a daily rate");
+      return remit__yaml_missing(&L->y, n, field, "duration",
+                                 "days > 0: this input is a daily rate");
     }
-    return fail(L, dn, f, "expected days > 0 (%s is given as %s over a duration), got %g", input,
-                in->unit, it->duration);
+    return remit__yaml_fail(&L->y, dn, f,
+                            "expected days > 0 (%s is given as %s over a duration), got %g", input,
+                            in->unit, it->duration);
   }
   if (in && in->kind == REMIT_INPUT_BOLUS && it->duration != 0.0) {
-    return fail(L, dn, f, "expected 0 or no duration (%s is a single dose in %s), got %g", input,
-                in->unit, it->duration);
+    return remit__yaml_fail(&L->y, dn, f,
+                            "expected 0 or no duration (%s is a single dose in %s), got %g", input,
+                            in->unit, it->duration);
   }
   it->every = 0.0;
-  if ((x = map_get(L, n, "every"))) {
-    join(f, field, "every");
-    if ((st = get_num(L, x, f, 0.0, REMIT_SCENARIO_DAY_MAX, 0, &it->every)) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, n, "every"))) {
+    remit__yaml_join(f, field, "every");
+    if ((st = remit__yaml_get_num(&L->y, x, f, 0.0, REMIT_SCENARIO_DAY_MAX, 0, &it->every)) !=
+        REMIT_OK) {
       return st;
     }
   }
   it->count = it->every > 0.0 ? 0 : 1;
-  if ((x = map_get(L, n, "count"))) {
-    join(f, field, "count");
-    if ((st = get_int(L, x, f, 0, REMIT_SCENARIO_MAX_LIST, &it->count)) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, n, "count"))) {
+    remit__yaml_join(f, field, "count");
+    if ((st = remit__yaml_get_int(&L->y, x, f, 0, REMIT_SCENARIO_MAX_LIST, &it->count)) !=
+        REMIT_OK) {
       return st;
     }
     if (it->every == 0.0 && it->count != 1) {
-      return fail(L, x, f, "expected 1 (give every > 0 to repeat a dose), got %d", it->count);
+      return remit__yaml_fail(&L->y, x, f, "expected 1 (give every > 0 to repeat a dose), got %d",
+                              it->count);
     }
     if (it->count > 1 && it->day + it->every * (it->count - 1) > follow) {
-      return fail(L, x, f, "expected the last dose (day %g) within follow-up (day %g)",
-                  it->day + it->every * (it->count - 1), follow);
+      return remit__yaml_fail(&L->y, x, f,
+                              "expected the last dose (day %g) within follow-up (day %g)",
+                              it->day + it->every * (it->count - 1), follow);
     }
   }
   if (!(it->input = sdup(L, input))) {
@@ -1374,20 +1141,21 @@ static remit_status parse_item(loader *L, const yaml_node_t *n, const char *fiel
 
 static remit_status parse_regimen(loader *L, const yaml_node_t *n, const char *field,
                                   remit_regimen_item **out, int *n_out) {
-  remit_status st = check_seq(L, n, field, 0, REMIT_SCENARIO_MAX_LIST, "regimen items");
+  remit_status st =
+      remit__yaml_check_seq(&L->y, n, field, 0, REMIT_SCENARIO_MAX_LIST, "regimen items");
   if (st != REMIT_OK) {
     return st;
   }
-  int len = seq_len(n);
-  remit_regimen_item *it = remit__calloc(L->ctx, (size_t)len + 1, sizeof(*it));
+  int len = remit__yaml_seq_len(n);
+  remit_regimen_item *it = remit__calloc(L->y.ctx, (size_t)len + 1, sizeof(*it));
   if (!it) {
     return REMIT_ERR_NOMEM;
   }
-  char f[FIELD_LEN];
+  char f[REMIT__YAML_FIELD_LEN];
   for (int i = 0; i < len; i++) {
-    join_index(f, field, i);
-    if ((st = parse_item(L, seq_at(L, n, i), f, &it[i])) != REMIT_OK) {
-      free_items(L->ctx, it, i + 1);
+    remit__yaml_join_index(f, field, i);
+    if ((st = parse_item(L, remit__yaml_seq_at(&L->y, n, i), f, &it[i])) != REMIT_OK) {
+      free_items(L->y.ctx, it, i + 1);
       return st;
     }
   }
@@ -1399,61 +1167,62 @@ static remit_status parse_regimen(loader *L, const yaml_node_t *n, const char *f
 static remit_status parse_arm(loader *L, const yaml_node_t *n, const char *field,
                               remit_arm *arm) {
   static const char *const keys[] = {"name", "ratio", "placebo", "regimen", "dose_levels", NULL};
-  char f[FIELD_LEN];
-  remit_status st = check_map(L, n, field, keys);
+  char f[REMIT__YAML_FIELD_LEN];
+  remit_status st = remit__yaml_check_map(&L->y, n, field, keys);
   if (st != REMIT_OK) {
     return st;
   }
-  yaml_node_t *x = map_get(L, n, "name");
+  yaml_node_t *x = remit__yaml_map_get(&L->y, n, "name");
   const char *name = NULL;
   if (!x) {
-    return missing(L, n, field, "name", "the arm's name");
+    return remit__yaml_missing(&L->y, n, field, "name", "the arm's name");
   }
-  join(f, field, "name");
-  if ((st = get_str(L, x, f, "the arm's name", &name)) != REMIT_OK) {
+  remit__yaml_join(f, field, "name");
+  if ((st = remit__yaml_get_str(&L->y, x, f, "the arm's name", &name)) != REMIT_OK) {
     return st;
   }
   if (!(arm->name = sdup(L, name))) {
     return REMIT_ERR_NOMEM;
   }
   arm->ratio = 1.0;
-  if ((x = map_get(L, n, "ratio"))) {
-    join(f, field, "ratio");
-    if ((st = get_num(L, x, f, 0.0, 1000.0, 1, &arm->ratio)) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, n, "ratio"))) {
+    remit__yaml_join(f, field, "ratio");
+    if ((st = remit__yaml_get_num(&L->y, x, f, 0.0, 1000.0, 1, &arm->ratio)) != REMIT_OK) {
       return st;
     }
   }
-  if ((x = map_get(L, n, "placebo"))) {
-    join(f, field, "placebo");
-    if ((st = get_bool(L, x, f, &arm->placebo)) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, n, "placebo"))) {
+    remit__yaml_join(f, field, "placebo");
+    if ((st = remit__yaml_get_bool(&L->y, x, f, &arm->placebo)) != REMIT_OK) {
       return st;
     }
   }
   remit_regimen_item *own = NULL;
   int n_own = 0;
-  yaml_node_t *rn = map_get(L, n, "regimen");
-  join(f, field, "regimen");
+  yaml_node_t *rn = remit__yaml_map_get(&L->y, n, "regimen");
+  remit__yaml_join(f, field, "regimen");
   if (rn && (st = parse_regimen(L, rn, f, &own, &n_own)) != REMIT_OK) {
     return st;
   }
   if (!arm->placebo && n_own == 0) {
-    free_items(L->ctx, own, n_own);
+    free_items(L->y.ctx, own, n_own);
     if (!rn) {
-      return missing(L, n, field, "regimen", "a list of doses (or placebo: true)");
+      return remit__yaml_missing(&L->y, n, field, "regimen", "a list of doses (or placebo: true)");
     }
-    return fail(L, rn, f, "expected at least one dose for an active arm (or placebo: true)");
+    return remit__yaml_fail(&L->y, rn, f,
+                            "expected at least one dose for an active arm (or placebo: true)");
   }
   /* The arm's own items first, then standard care. */
   int total = n_own + L->n_soc;
-  arm->regimen = remit__calloc(L->ctx, (size_t)total + 1, sizeof(*arm->regimen));
+  arm->regimen = remit__calloc(L->y.ctx, (size_t)total + 1, sizeof(*arm->regimen));
   if (!arm->regimen) {
-    free_items(L->ctx, own, n_own);
+    free_items(L->y.ctx, own, n_own);
     return REMIT_ERR_NOMEM;
   }
   for (int i = 0; i < n_own; i++) {
     arm->regimen[i] = own[i]; /* takes the input strings */
   }
-  remit__free(L->ctx, own);
+  remit__free(L->y.ctx, own);
   arm->n_regimen = n_own;
   for (int i = 0; i < L->n_soc; i++) {
     remit_regimen_item *it = &arm->regimen[n_own + i];
@@ -1463,10 +1232,11 @@ static remit_status parse_arm(loader *L, const yaml_node_t *n, const char *field
     }
     arm->n_regimen++;
   }
-  if ((x = map_get(L, n, "dose_levels"))) {
-    join(f, field, "dose_levels");
+  if ((x = remit__yaml_map_get(&L->y, n, "dose_levels"))) {
+    remit__yaml_join(f, field, "dose_levels");
     if (n_own == 0) {
-      return fail(L, x, f, "expected no dose levels on an arm without its own regimen");
+      return remit__yaml_fail(&L->y, x, f,
+                              "expected no dose levels on an arm without its own regimen");
     }
     /* The levels replace the amount of the arm's first cell-product dose,
      * which is the dose the trial engine escalates. */
@@ -1478,9 +1248,10 @@ static remit_status parse_arm(loader *L, const yaml_node_t *n, const char *field
       }
     }
     if (prod < 0) {
-      return fail(L, x, f,
-                  "expected dose levels only on an arm whose regimen has a cell product "
-                  "(cart19, cart_bcma19 or msc) to escalate");
+      return remit__yaml_fail(
+          &L->y, x, f,
+          "expected dose levels only on an arm whose regimen has a cell product "
+          "(cart19, cart_bcma19 or msc) to escalate");
     }
     int k = spec_has_inputs(L) ? remit_spec_input_index(L->spec, arm->regimen[prod].input) : -1;
     double hi = k >= 0 ? L->spec->inputs[k].max_amount : 1e15;
@@ -1490,10 +1261,11 @@ static remit_status parse_arm(loader *L, const yaml_node_t *n, const char *field
     }
     for (int i = 1; i < arm->n_dose_levels; i++) {
       if (!(arm->dose_levels[i] > arm->dose_levels[i - 1])) {
-        char f2[FIELD_LEN];
-        join_index(f2, f, i);
-        return fail(L, seq_at(L, x, i), f2, "expected ascending dose levels, got %g after %g",
-                    arm->dose_levels[i], arm->dose_levels[i - 1]);
+        char f2[REMIT__YAML_FIELD_LEN];
+        remit__yaml_join_index(f2, f, i);
+        return remit__yaml_fail(&L->y, remit__yaml_seq_at(&L->y, x, i), f2,
+                                "expected ascending dose levels, got %g after %g",
+                                arm->dose_levels[i], arm->dose_levels[i - 1]);
       }
     }
   }
@@ -1503,33 +1275,35 @@ static remit_status parse_arm(loader *L, const yaml_node_t *n, const char *field
 static remit_status parse_arms(loader *L, const yaml_node_t *n) {
   remit_scenario *s = L->s;
   remit_status st;
-  char f[FIELD_LEN];
+  char f[REMIT__YAML_FIELD_LEN];
   if (!n) {
-    return missing(L, L->root, "", "arms", "a list of arms, each with a name and a regimen");
+    return remit__yaml_missing(&L->y, L->root, "", "arms",
+                               "a list of arms, each with a name and a regimen");
   }
-  if ((st = check_seq(L, n, "arms", 1, REMIT_SCENARIO_MAX_ARMS, "arms")) != REMIT_OK) {
+  if ((st = remit__yaml_check_seq(&L->y, n, "arms", 1, REMIT_SCENARIO_MAX_ARMS, "arms")) !=
+      REMIT_OK) {
     return st;
   }
-  int len = seq_len(n);
-  s->arms = remit__calloc(L->ctx, (size_t)len, sizeof(*s->arms));
-  L->arm_nodes = remit__calloc(L->ctx, (size_t)len, sizeof(*L->arm_nodes));
+  int len = remit__yaml_seq_len(n);
+  s->arms = remit__calloc(L->y.ctx, (size_t)len, sizeof(*s->arms));
+  L->arm_nodes = remit__calloc(L->y.ctx, (size_t)len, sizeof(*L->arm_nodes));
   if (!s->arms || !L->arm_nodes) {
     return REMIT_ERR_NOMEM;
   }
   for (int i = 0; i < len; i++) {
-    yaml_node_t *an = seq_at(L, n, i);
+    yaml_node_t *an = remit__yaml_seq_at(&L->y, n, i);
     L->arm_nodes[i] = an;
-    join_index(f, "arms", i);
+    remit__yaml_join_index(f, "arms", i);
     s->n_arms = i + 1;
     if ((st = parse_arm(L, an, f, &s->arms[i])) != REMIT_OK) {
       return st;
     }
     for (int j = 0; j < i; j++) {
       if (strcmp(s->arms[j].name, s->arms[i].name) == 0) {
-        char f2[FIELD_LEN];
-        join(f2, f, "name");
-        return fail(L, map_get(L, an, "name"), f2, "expected a unique arm name, '%s' is taken",
-                    s->arms[i].name);
+        char f2[REMIT__YAML_FIELD_LEN];
+        remit__yaml_join(f2, f, "name");
+        return remit__yaml_fail(&L->y, remit__yaml_map_get(&L->y, an, "name"), f2,
+                                "expected a unique arm name, '%s' is taken", s->arms[i].name);
       }
     }
   }
@@ -1554,18 +1328,18 @@ static remit_status parse_design(loader *L, const yaml_node_t *n) {
                                      "dlt_window_days", "dropout_per_year", "followup_days",
                                      NULL};
   remit_design *d = &L->s->design;
-  char f[FIELD_LEN], f2[FIELD_LEN], allowed[200];
+  char f[REMIT__YAML_FIELD_LEN], f2[REMIT__YAML_FIELD_LEN], allowed[200];
   remit_status st;
   if (!n) {
     return REMIT_OK;
   }
-  if ((st = check_map(L, n, "design", keys)) != REMIT_OK) {
+  if ((st = remit__yaml_check_map(&L->y, n, "design", keys)) != REMIT_OK) {
     return st;
   }
   yaml_node_t *x;
-  if ((x = L->kind_node = map_get(L, n, "kind"))) {
+  if ((x = L->kind_node = remit__yaml_map_get(&L->y, n, "kind"))) {
     const char *k = NULL;
-    if ((st = get_str(L, x, "design.kind", "a design kind", &k)) != REMIT_OK) {
+    if ((st = remit__yaml_get_str(&L->y, x, "design.kind", "a design kind", &k)) != REMIT_OK) {
       return st;
     }
     int i = 0;
@@ -1573,109 +1347,117 @@ static remit_status parse_design(loader *L, const yaml_node_t *n) {
       i++;
     }
     if (!design_names[i]) {
-      key_list(allowed, sizeof allowed, design_names);
-      return fail(L, x, "design.kind", "unknown design '%s' (expected one of: %s)", k, allowed);
+      remit__yaml_key_list(allowed, sizeof allowed, design_names);
+      return remit__yaml_fail(&L->y, x, "design.kind", "unknown design '%s' (expected one of: %s)",
+                              k, allowed);
     }
     d->kind = (remit_design_kind)i;
   }
-  if ((x = L->block_node = map_get(L, n, "block_size"))) {
-    if ((st = get_int(L, x, "design.block_size", 0, 1000, &d->block_size)) != REMIT_OK) {
-      return st;
-    }
-  }
-  if ((x = L->cohort_node = map_get(L, n, "cohort_size"))) {
-    if ((st = get_int(L, x, "design.cohort_size", 1, 1000, &d->cohort_size)) != REMIT_OK) {
-      return st;
-    }
-  }
-  if ((x = map_get(L, n, "dlt_crs_grade"))) {
-    if ((st = get_int(L, x, "design.dlt_crs_grade", 1, 5, &d->dlt_crs_grade)) != REMIT_OK) {
-      return st;
-    }
-  }
-  if ((x = map_get(L, n, "dlt_window_days"))) {
-    if ((st = get_int(L, x, "design.dlt_window_days", 1, 365, &d->dlt_window_days)) != REMIT_OK) {
-      return st;
-    }
-  }
-  if ((x = map_get(L, n, "dropout_per_year"))) {
-    if ((st = get_num(L, x, "design.dropout_per_year", 0.0, 10.0, 0, &d->dropout_per_year)) !=
+  if ((x = L->block_node = remit__yaml_map_get(&L->y, n, "block_size"))) {
+    if ((st = remit__yaml_get_int(&L->y, x, "design.block_size", 0, 1000, &d->block_size)) !=
         REMIT_OK) {
       return st;
     }
   }
-  if ((x = L->followup_node = map_get(L, n, "followup_days"))) {
-    if ((st = get_num(L, x, "design.followup_days", 0.0, REMIT_SCENARIO_DAY_MAX, 1,
-                      &d->followup_days)) != REMIT_OK) {
-      return st;
-    }
-  }
-  if ((x = L->strata_node = map_get(L, n, "strata"))) {
-    if ((st = check_seq(L, x, "design.strata", 1, REMIT_N_COVARIATES, "covariate names")) !=
+  if ((x = L->cohort_node = remit__yaml_map_get(&L->y, n, "cohort_size"))) {
+    if ((st = remit__yaml_get_int(&L->y, x, "design.cohort_size", 1, 1000, &d->cohort_size)) !=
         REMIT_OK) {
       return st;
     }
-    int len = seq_len(x);
-    d->strata = remit__calloc(L->ctx, (size_t)len, sizeof(*d->strata));
+  }
+  if ((x = remit__yaml_map_get(&L->y, n, "dlt_crs_grade"))) {
+    if ((st = remit__yaml_get_int(&L->y, x, "design.dlt_crs_grade", 1, 5, &d->dlt_crs_grade)) !=
+        REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = remit__yaml_map_get(&L->y, n, "dlt_window_days"))) {
+    if ((st = remit__yaml_get_int(&L->y, x, "design.dlt_window_days", 1, 365,
+                                  &d->dlt_window_days)) != REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = remit__yaml_map_get(&L->y, n, "dropout_per_year"))) {
+    if ((st = remit__yaml_get_num(&L->y, x, "design.dropout_per_year", 0.0, 10.0, 0,
+                                  &d->dropout_per_year)) != REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = L->followup_node = remit__yaml_map_get(&L->y, n, "followup_days"))) {
+    if ((st = remit__yaml_get_num(&L->y, x, "design.followup_days", 0.0, REMIT_SCENARIO_DAY_MAX, 1,
+                                  &d->followup_days)) != REMIT_OK) {
+      return st;
+    }
+  }
+  if ((x = L->strata_node = remit__yaml_map_get(&L->y, n, "strata"))) {
+    if ((st = remit__yaml_check_seq(&L->y, x, "design.strata", 1, REMIT_N_COVARIATES,
+                                    "covariate names")) != REMIT_OK) {
+      return st;
+    }
+    int len = remit__yaml_seq_len(x);
+    d->strata = remit__calloc(L->y.ctx, (size_t)len, sizeof(*d->strata));
     if (!d->strata) {
       return REMIT_ERR_NOMEM;
     }
     for (int i = 0; i < len; i++) {
       const char *name = NULL;
-      yaml_node_t *it = seq_at(L, x, i);
-      join_index(f, "design.strata", i);
-      if ((st = get_str(L, it, f, "a covariate name", &name)) != REMIT_OK) {
+      yaml_node_t *it = remit__yaml_seq_at(&L->y, x, i);
+      remit__yaml_join_index(f, "design.strata", i);
+      if ((st = remit__yaml_get_str(&L->y, it, f, "a covariate name", &name)) != REMIT_OK) {
         return st;
       }
       int c = remit_covariate_index(name);
       if (c < 0) {
         cov_list(allowed, sizeof allowed);
-        return fail(L, it, f, "unknown covariate '%s' (expected one of: %s)", name, allowed);
+        return remit__yaml_fail(&L->y, it, f, "unknown covariate '%s' (expected one of: %s)", name,
+                                allowed);
       }
       if (!discrete(&L->s->population.covariates[c])) {
-        return fail(L, it, f,
-                    "expected a covariate with discrete values (fixed, categorical or empirical); "
-                    "%s is continuous in this population",
-                    name);
+        return remit__yaml_fail(
+            &L->y, it, f,
+            "expected a covariate with discrete values (fixed, categorical or empirical); "
+            "%s is continuous in this population",
+            name);
       }
       for (int j = 0; j < i; j++) {
         if (d->strata[j] == (remit_covariate)c) {
-          return fail(L, it, f, "stratum '%s' given twice", name);
+          return remit__yaml_fail(&L->y, it, f, "stratum '%s' given twice", name);
         }
       }
       d->strata[i] = (remit_covariate)c;
       d->n_strata = i + 1;
     }
   }
-  if ((x = map_get(L, n, "centres"))) {
+  if ((x = remit__yaml_map_get(&L->y, n, "centres"))) {
     static const char *const ckeys[] = {"name", "weight", NULL};
-    if ((st = check_seq(L, x, "design.centres", 1, REMIT_SCENARIO_MAX_CENTRES, "centres")) !=
-        REMIT_OK) {
+    if ((st = remit__yaml_check_seq(&L->y, x, "design.centres", 1, REMIT_SCENARIO_MAX_CENTRES,
+                                    "centres")) != REMIT_OK) {
       return st;
     }
-    int len = seq_len(x);
-    d->centres = remit__calloc(L->ctx, (size_t)len, sizeof(*d->centres));
+    int len = remit__yaml_seq_len(x);
+    d->centres = remit__calloc(L->y.ctx, (size_t)len, sizeof(*d->centres));
     if (!d->centres) {
       return REMIT_ERR_NOMEM;
     }
     double sum = 0.0;
     for (int i = 0; i < len; i++) {
-      yaml_node_t *c = seq_at(L, x, i), *y;
-      join_index(f, "design.centres", i);
-      if ((st = check_map(L, c, f, ckeys)) != REMIT_OK) {
+      yaml_node_t *c = remit__yaml_seq_at(&L->y, x, i), *y;
+      remit__yaml_join_index(f, "design.centres", i);
+      if ((st = remit__yaml_check_map(&L->y, c, f, ckeys)) != REMIT_OK) {
         return st;
       }
       const char *name = NULL;
-      if (!(y = map_get(L, c, "name"))) {
-        return missing(L, c, f, "name", "the centre's name");
+      if (!(y = remit__yaml_map_get(&L->y, c, "name"))) {
+        return remit__yaml_missing(&L->y, c, f, "name", "the centre's name");
       }
-      join(f2, f, "name");
-      if ((st = get_str(L, y, f2, "the centre's name", &name)) != REMIT_OK) {
+      remit__yaml_join(f2, f, "name");
+      if ((st = remit__yaml_get_str(&L->y, y, f2, "the centre's name", &name)) != REMIT_OK) {
         return st;
       }
       for (int j = 0; j < i; j++) {
         if (strcmp(d->centres[j].name, name) == 0) {
-          return fail(L, y, f2, "expected a unique centre name, '%s' is taken", name);
+          return remit__yaml_fail(&L->y, y, f2, "expected a unique centre name, '%s' is taken",
+                                  name);
         }
       }
       if (!(d->centres[i].name = sdup(L, name))) {
@@ -1683,9 +1465,10 @@ static remit_status parse_design(loader *L, const yaml_node_t *n) {
       }
       d->n_centres = i + 1;
       d->centres[i].weight = 1.0;
-      if ((y = map_get(L, c, "weight"))) {
-        join(f2, f, "weight");
-        if ((st = get_num(L, y, f2, 0.0, 1e6, 1, &d->centres[i].weight)) != REMIT_OK) {
+      if ((y = remit__yaml_map_get(&L->y, c, "weight"))) {
+        remit__yaml_join(f2, f, "weight");
+        if ((st = remit__yaml_get_num(&L->y, y, f2, 0.0, 1e6, 1, &d->centres[i].weight)) !=
+            REMIT_OK) {
           return st;
         }
       }
@@ -1705,57 +1488,62 @@ static remit_status check_design(loader *L, int kind_given) {
   remit_design *d = &s->design;
   const char *kf = "design.kind";
   yaml_node_t *kn = L->kind_node ? L->kind_node : L->arms_node;
-  char f[FIELD_LEN];
+  char f[REMIT__YAML_FIELD_LEN];
   if (!kind_given) {
     d->kind = s->n_arms == 1 ? REMIT_DESIGN_SINGLE_ARM : REMIT_DESIGN_PARALLEL;
   }
   int esc = d->kind == REMIT_DESIGN_ESCALATION_3P3 || d->kind == REMIT_DESIGN_ESCALATION_COHORTS;
   if (d->kind == REMIT_DESIGN_SINGLE_ARM && s->n_arms != 1) {
-    return fail(L, kn, kf, "expected exactly one arm for a single_arm design, got %d", s->n_arms);
+    return remit__yaml_fail(&L->y, kn, kf,
+                            "expected exactly one arm for a single_arm design, got %d", s->n_arms);
   }
   if (d->kind == REMIT_DESIGN_PARALLEL && s->n_arms < 2) {
-    return fail(L, kn, kf, "expected at least two arms for a parallel design, got %d", s->n_arms);
+    return remit__yaml_fail(&L->y, kn, kf,
+                            "expected at least two arms for a parallel design, got %d", s->n_arms);
   }
   if (esc && s->arms[0].n_dose_levels < 1) {
-    return missing(L, L->arm_nodes[0], "arms[0]", "dose_levels",
-                   "the dose levels an escalation design steps through");
+    return remit__yaml_missing(&L->y, L->arm_nodes[0], "arms[0]", "dose_levels",
+                               "the dose levels an escalation design steps through");
   }
   for (int i = esc ? 1 : 0; i < s->n_arms; i++) {
     if (s->arms[i].n_dose_levels > 0) {
-      join_index(f, "arms", i);
-      char f2[FIELD_LEN];
-      join(f2, f, "dose_levels");
-      return fail(L, map_get(L, L->arm_nodes[i], "dose_levels"), f2,
-                  "expected no dose levels: only the first arm of an escalation design has them");
+      remit__yaml_join_index(f, "arms", i);
+      char f2[REMIT__YAML_FIELD_LEN];
+      remit__yaml_join(f2, f, "dose_levels");
+      return remit__yaml_fail(
+          &L->y, remit__yaml_map_get(&L->y, L->arm_nodes[i], "dose_levels"), f2,
+          "expected no dose levels: only the first arm of an escalation design has them");
     }
   }
   if (d->kind == REMIT_DESIGN_ESCALATION_3P3 && L->cohort_node && d->cohort_size != 3) {
-    return fail(L, L->cohort_node, "design.cohort_size",
-                "expected 3 for a 3+3 design (or use escalation_cohorts), got %d", d->cohort_size);
+    return remit__yaml_fail(&L->y, L->cohort_node, "design.cohort_size",
+                            "expected 3 for a 3+3 design (or use escalation_cohorts), got %d",
+                            d->cohort_size);
   }
   if (d->block_size > 0) {
     if (d->kind != REMIT_DESIGN_PARALLEL) {
-      return fail(L, L->block_node, "design.block_size",
-                  "expected 0: block randomisation needs a parallel design");
+      return remit__yaml_fail(&L->y, L->block_node, "design.block_size",
+                              "expected 0: block randomisation needs a parallel design");
     }
     double sum = 0.0;
     for (int i = 0; i < s->n_arms; i++) {
       if (s->arms[i].ratio != floor(s->arms[i].ratio)) {
-        return fail(L, L->block_node, "design.block_size",
-                    "expected whole-number arm ratios with blocks; arm '%s' has ratio %g",
-                    s->arms[i].name, s->arms[i].ratio);
+        return remit__yaml_fail(
+            &L->y, L->block_node, "design.block_size",
+            "expected whole-number arm ratios with blocks; arm '%s' has ratio %g", s->arms[i].name,
+            s->arms[i].ratio);
       }
       sum += s->arms[i].ratio;
     }
     if (fmod((double)d->block_size, sum) != 0.0) {
-      return fail(L, L->block_node, "design.block_size",
-                  "expected a multiple of the sum of the arm ratios (%g), got %d", sum,
-                  d->block_size);
+      return remit__yaml_fail(&L->y, L->block_node, "design.block_size",
+                              "expected a multiple of the sum of the arm ratios (%g), got %d", sum,
+                              d->block_size);
     }
   }
   if (d->n_strata > 0 && d->kind != REMIT_DESIGN_PARALLEL) {
-    return fail(L, L->strata_node, "design.strata",
-                "expected no strata: stratified randomisation needs a parallel design");
+    return remit__yaml_fail(&L->y, L->strata_node, "design.strata",
+                            "expected no strata: stratified randomisation needs a parallel design");
   }
   return REMIT_OK;
 }
@@ -1769,11 +1557,11 @@ static remit_status grid_visits(loader *L, const yaml_node_t *n, double from, do
   remit_scenario *s = L->s;
   double cnt = floor((until - from) / every + 1e-9) + 1.0;
   if (cnt + 1.0 > REMIT_SCENARIO_MAX_LIST) {
-    return fail(L, n, "visits", "expected at most %d visits, got %.0f", REMIT_SCENARIO_MAX_LIST,
-                cnt);
+    return remit__yaml_fail(&L->y, n, "visits", "expected at most %d visits, got %.0f",
+                            REMIT_SCENARIO_MAX_LIST, cnt);
   }
   int k = (int)cnt;
-  s->visits = remit__calloc(L->ctx, (size_t)k + 1, sizeof(double));
+  s->visits = remit__calloc(L->y.ctx, (size_t)k + 1, sizeof(double));
   if (!s->visits) {
     return REMIT_ERR_NOMEM;
   }
@@ -1792,7 +1580,7 @@ static remit_status parse_visits(loader *L, const yaml_node_t *n) {
   remit_scenario *s = L->s;
   double follow = s->design.followup_days;
   remit_status st;
-  char f[FIELD_LEN], g[64];
+  char f[REMIT__YAML_FIELD_LEN], g[64];
   if (!n) {
     return grid_visits(L, L->root, 0.0, 28.0, follow, 1);
   }
@@ -1803,33 +1591,36 @@ static remit_status parse_visits(loader *L, const yaml_node_t *n) {
     }
     for (int i = 1; i < s->n_visits; i++) {
       if (!(s->visits[i] > s->visits[i - 1])) {
-        join_index(f, "visits", i);
-        return fail(L, seq_at(L, n, i), f, "expected ascending days, got %g after %g",
-                    s->visits[i], s->visits[i - 1]);
+        remit__yaml_join_index(f, "visits", i);
+        return remit__yaml_fail(&L->y, remit__yaml_seq_at(&L->y, n, i), f,
+                                "expected ascending days, got %g after %g", s->visits[i],
+                                s->visits[i - 1]);
       }
     }
     return REMIT_OK;
   }
   if (n->type != YAML_MAPPING_NODE) {
-    return fail(L, n, "visits", "expected a list of days or a mapping {from, every, until}, got %s",
-                got(n, g, sizeof g));
+    return remit__yaml_fail(&L->y, n, "visits",
+                            "expected a list of days or a mapping {from, every, until}, got %s",
+                            remit__yaml_got(n, g, sizeof g));
   }
-  if ((st = check_map(L, n, "visits", keys)) != REMIT_OK) {
+  if ((st = remit__yaml_check_map(&L->y, n, "visits", keys)) != REMIT_OK) {
     return st;
   }
   double from = 0.0, every = 0.0, until = follow;
   yaml_node_t *x;
-  if ((x = map_get(L, n, "from")) &&
+  if ((x = remit__yaml_map_get(&L->y, n, "from")) &&
       (st = get_day(L, x, "visits.from", REMIT_SCENARIO_DAY_MIN, follow, &from)) != REMIT_OK) {
     return st;
   }
-  if (!(x = map_get(L, n, "every"))) {
-    return missing(L, n, "visits", "every", "days between visits");
+  if (!(x = remit__yaml_map_get(&L->y, n, "every"))) {
+    return remit__yaml_missing(&L->y, n, "visits", "every", "days between visits");
   }
-  if ((st = get_num(L, x, "visits.every", 0.0, REMIT_SCENARIO_DAY_MAX, 1, &every)) != REMIT_OK) {
+  if ((st = remit__yaml_get_num(&L->y, x, "visits.every", 0.0, REMIT_SCENARIO_DAY_MAX, 1,
+                                &every)) != REMIT_OK) {
     return st;
   }
-  if ((x = map_get(L, n, "until")) &&
+  if ((x = remit__yaml_map_get(&L->y, n, "until")) &&
       (st = get_day(L, x, "visits.until", from, follow, &until)) != REMIT_OK) {
     return st;
   }
@@ -1840,88 +1631,92 @@ static remit_status parse_endpoints(loader *L, const yaml_node_t *n) {
   static const char *const keys[] = {"name", "kind", "day", "threshold", "primary", NULL};
   remit_scenario *s = L->s;
   double follow = s->design.followup_days;
-  char f[FIELD_LEN], f2[FIELD_LEN], allowed[400];
+  char f[REMIT__YAML_FIELD_LEN], f2[REMIT__YAML_FIELD_LEN], allowed[400];
   remit_status st;
   if (!n) {
-    return missing(L, L->root, "", "endpoints", "a list of endpoints {kind, day}");
+    return remit__yaml_missing(&L->y, L->root, "", "endpoints", "a list of endpoints {kind, day}");
   }
-  if ((st = check_seq(L, n, "endpoints", 1, 1000, "endpoints")) != REMIT_OK) {
+  if ((st = remit__yaml_check_seq(&L->y, n, "endpoints", 1, 1000, "endpoints")) != REMIT_OK) {
     return st;
   }
-  int len = seq_len(n);
-  s->endpoints = remit__calloc(L->ctx, (size_t)len, sizeof(*s->endpoints));
+  int len = remit__yaml_seq_len(n);
+  s->endpoints = remit__calloc(L->y.ctx, (size_t)len, sizeof(*s->endpoints));
   if (!s->endpoints) {
     return REMIT_ERR_NOMEM;
   }
   for (int i = 0; i < len; i++) {
-    yaml_node_t *e = seq_at(L, n, i), *x;
+    yaml_node_t *e = remit__yaml_seq_at(&L->y, n, i), *x;
     remit_endpoint *ep = &s->endpoints[i];
-    join_index(f, "endpoints", i);
-    if ((st = check_map(L, e, f, keys)) != REMIT_OK) {
+    remit__yaml_join_index(f, "endpoints", i);
+    if ((st = remit__yaml_check_map(&L->y, e, f, keys)) != REMIT_OK) {
       return st;
     }
     const char *kind = NULL, *name = NULL;
-    if (!(x = map_get(L, e, "kind"))) {
-      return missing(L, e, f, "kind", "an endpoint kind, e.g. sri4");
+    if (!(x = remit__yaml_map_get(&L->y, e, "kind"))) {
+      return remit__yaml_missing(&L->y, e, f, "kind", "an endpoint kind, e.g. sri4");
     }
-    join(f2, f, "kind");
-    if ((st = get_str(L, x, f2, "an endpoint kind", &kind)) != REMIT_OK) {
+    remit__yaml_join(f2, f, "kind");
+    if ((st = remit__yaml_get_str(&L->y, x, f2, "an endpoint kind", &kind)) != REMIT_OK) {
       return st;
     }
     int k = remit_endpoint_kind_index(kind);
     if (k < 0) {
-      key_list(allowed, sizeof allowed, ep_names);
-      return fail(L, x, f2, "unknown endpoint kind '%s' (expected one of: %s)", kind, allowed);
+      remit__yaml_key_list(allowed, sizeof allowed, ep_names);
+      return remit__yaml_fail(&L->y, x, f2, "unknown endpoint kind '%s' (expected one of: %s)",
+                              kind, allowed);
     }
     ep->kind = (remit_endpoint_kind)k;
     name = kind;
-    if ((x = map_get(L, e, "name"))) {
-      join(f2, f, "name");
-      if ((st = get_str(L, x, f2, "the endpoint's label", &name)) != REMIT_OK) {
+    if ((x = remit__yaml_map_get(&L->y, e, "name"))) {
+      remit__yaml_join(f2, f, "name");
+      if ((st = remit__yaml_get_str(&L->y, x, f2, "the endpoint's label", &name)) != REMIT_OK) {
         return st;
       }
     }
     for (int j = 0; j < i; j++) {
       if (strcmp(s->endpoints[j].name, name) == 0) {
-        join(f2, f, "name");
-        return fail(L, x ? x : e, f2,
-                    "expected a unique endpoint name, '%s' is taken (give this one a name)", name);
+        remit__yaml_join(f2, f, "name");
+        return remit__yaml_fail(
+            &L->y, x ? x : e, f2,
+            "expected a unique endpoint name, '%s' is taken (give this one a name)", name);
       }
     }
     if (!(ep->name = sdup(L, name))) {
       return REMIT_ERR_NOMEM;
     }
     s->n_endpoints = i + 1;
-    if (!(x = map_get(L, e, "day"))) {
-      return missing(L, e, f, "day", "the assessment day (or window end)");
+    if (!(x = remit__yaml_map_get(&L->y, e, "day"))) {
+      return remit__yaml_missing(&L->y, e, f, "day", "the assessment day (or window end)");
     }
-    join(f2, f, "day");
+    remit__yaml_join(f2, f, "day");
     if ((st = get_day(L, x, f2, 0.0, follow, &ep->day)) != REMIT_OK) {
-      if (is_plain_scalar(x)) {
-        double v = strtod(scalar(x), NULL);
+      if (remit__yaml_is_plain_scalar(x)) {
+        double v = strtod(remit__yaml_scalar(x), NULL);
         if (v > follow && v <= REMIT_SCENARIO_DAY_MAX) {
-          return fail(L, x, f2, "expected a day within follow-up (design.followup_days = %g), got %g",
-                      follow, v);
+          return remit__yaml_fail(
+              &L->y, x, f2, "expected a day within follow-up (design.followup_days = %g), got %g",
+              follow, v);
         }
       }
       return st;
     }
     ep->threshold = ep_default_threshold(ep->kind);
-    if ((x = map_get(L, e, "threshold"))) {
-      join(f2, f, "threshold");
+    if ((x = remit__yaml_map_get(&L->y, e, "threshold"))) {
+      remit__yaml_join(f2, f, "threshold");
       if (ep_threshold_is_grade(ep->kind)) {
         int gr = 0;
-        if ((st = get_int(L, x, f2, 1, 5, &gr)) != REMIT_OK) {
+        if ((st = remit__yaml_get_int(&L->y, x, f2, 1, 5, &gr)) != REMIT_OK) {
           return st;
         }
         ep->threshold = gr;
-      } else if ((st = get_num(L, x, f2, 0.0, 1e6, 0, &ep->threshold)) != REMIT_OK) {
+      } else if ((st = remit__yaml_get_num(&L->y, x, f2, 0.0, 1e6, 0, &ep->threshold)) !=
+                 REMIT_OK) {
         return st;
       }
     }
-    if ((x = map_get(L, e, "primary"))) {
-      join(f2, f, "primary");
-      if ((st = get_bool(L, x, f2, &ep->primary)) != REMIT_OK) {
+    if ((x = remit__yaml_map_get(&L->y, e, "primary"))) {
+      remit__yaml_join(f2, f, "primary");
+      if ((st = remit__yaml_get_bool(&L->y, x, f2, &ep->primary)) != REMIT_OK) {
         return st;
       }
     }
@@ -1935,18 +1730,18 @@ static remit_status parse_noise(loader *L, const yaml_node_t *n) {
   remit_noise *z = &L->s->noise;
   double *dst[] = {&z->anti_dsdna_cv, &z->c3_cv,    &z->proteinuria_cv,
                    &z->b_cells_cv,    &z->car_t_cv, &z->igg_cv};
-  char f[FIELD_LEN];
+  char f[REMIT__YAML_FIELD_LEN];
   remit_status st;
   if (!n) {
     return REMIT_OK;
   }
-  if ((st = check_map(L, n, "noise", keys)) != REMIT_OK) {
+  if ((st = remit__yaml_check_map(&L->y, n, "noise", keys)) != REMIT_OK) {
     return st;
   }
   for (int i = 0; keys[i]; i++) {
-    yaml_node_t *x = map_get(L, n, keys[i]);
-    join(f, "noise", keys[i]);
-    if (x && (st = get_num(L, x, f, 0.0, 5.0, 0, dst[i])) != REMIT_OK) {
+    yaml_node_t *x = remit__yaml_map_get(&L->y, n, keys[i]);
+    remit__yaml_join(f, "noise", keys[i]);
+    if (x && (st = remit__yaml_get_num(&L->y, x, f, 0.0, 5.0, 0, dst[i])) != REMIT_OK) {
       return st;
     }
   }
@@ -1955,41 +1750,42 @@ static remit_status parse_noise(loader *L, const yaml_node_t *n) {
 
 static remit_status parse_parameters(loader *L, const yaml_node_t *n) {
   remit_scenario *s = L->s;
-  char f[FIELD_LEN], g[64];
+  char f[REMIT__YAML_FIELD_LEN], g[64];
   remit_status st;
   if (n->type != YAML_MAPPING_NODE) {
-    return fail(L, n, "parameters", "expected a mapping {parameter: value}, got %s",
-                got(n, g, sizeof g));
+    return remit__yaml_fail(&L->y, n, "parameters", "expected a mapping {parameter: value}, got %s",
+                            remit__yaml_got(n, g, sizeof g));
   }
   int len = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-  s->param_overrides = remit__calloc(L->ctx, (size_t)len + 1, sizeof(*s->param_overrides));
+  s->param_overrides = remit__calloc(L->y.ctx, (size_t)len + 1, sizeof(*s->param_overrides));
   if (!s->param_overrides) {
     return REMIT_ERR_NOMEM;
   }
   for (int i = 0; i < len; i++) {
     yaml_node_pair_t *pr = &n->data.mapping.pairs.start[i];
-    yaml_node_t *k = node_at(L, pr->key);
+    yaml_node_t *k = remit__yaml_node_at(&L->y, pr->key);
     const char *name = NULL;
-    if ((st = get_str(L, k, "parameters", "a parameter name", &name)) != REMIT_OK) {
+    if ((st = remit__yaml_get_str(&L->y, k, "parameters", "a parameter name", &name)) != REMIT_OK) {
       return st;
     }
-    join(f, "parameters", name);
+    remit__yaml_join(f, "parameters", name);
     for (int j = 0; j < i; j++) {
       if (strcmp(s->param_overrides[j].param, name) == 0) {
-        return fail(L, k, f, "duplicate key");
+        return remit__yaml_fail(&L->y, k, f, "duplicate key");
       }
     }
     double lo = -INFINITY, hi = INFINITY;
     if (spec_has_params(L)) {
       int p = remit_spec_param_index(L->spec, name);
       if (p < 0) {
-        return fail(L, k, f, "unknown parameter of model %s (see `remit params`)", L->spec->name);
+        return remit__yaml_fail(&L->y, k, f, "unknown parameter of model %s (see `remit params`)",
+                                L->spec->name);
       }
       lo = L->spec->params[p].lower;
       hi = L->spec->params[p].upper;
     }
-    if ((st = get_num(L, node_at(L, pr->value), f, lo, hi, 0, &s->param_overrides[i].value)) !=
-        REMIT_OK) {
+    if ((st = remit__yaml_get_num(&L->y, remit__yaml_node_at(&L->y, pr->value), f, lo, hi, 0,
+                                  &s->param_overrides[i].value)) != REMIT_OK) {
       return st;
     }
     if (!(s->param_overrides[i].param = sdup(L, name))) {
@@ -2002,14 +1798,14 @@ static remit_status parse_parameters(loader *L, const yaml_node_t *n) {
 
 /* A relative parameter_set path is taken relative to the scenario's folder. */
 static char *resolve_path(loader *L, const char *rel) {
-  const char *slash = strrchr(L->path, '/');
+  const char *slash = strrchr(L->y.path, '/');
   if (rel[0] == '/' || !slash) {
     return sdup(L, rel);
   }
-  size_t dl = (size_t)(slash - L->path) + 1, rl = strlen(rel);
-  char *p = remit__malloc(L->ctx, dl + rl + 1);
+  size_t dl = (size_t)(slash - L->y.path) + 1, rl = strlen(rel);
+  char *p = remit__malloc(L->y.ctx, dl + rl + 1);
   if (p) {
-    memcpy(p, L->path, dl);
+    memcpy(p, L->y.path, dl);
     memcpy(p + dl, rel, rl + 1);
   }
   return p;
@@ -2018,15 +1814,15 @@ static char *resolve_path(loader *L, const char *rel) {
 /* The scenario's name when the file gives none: its file name without the
  * folder and the .yaml/.yml extension. */
 static char *default_name(loader *L) {
-  const char *b = strrchr(L->path, '/');
-  b = b ? b + 1 : L->path;
+  const char *b = strrchr(L->y.path, '/');
+  b = b ? b + 1 : L->y.path;
   size_t n = strlen(b);
   if (n > 5 && strcmp(b + n - 5, ".yaml") == 0) {
     n -= 5;
   } else if (n > 4 && strcmp(b + n - 4, ".yml") == 0) {
     n -= 4;
   }
-  char *p = remit__malloc(L->ctx, n + 1);
+  char *p = remit__malloc(L->y.ctx, n + 1);
   if (p) {
     memcpy(p, b, n);
     p[n] = '\0';
@@ -2048,11 +1844,11 @@ static remit_status parse_root(loader *L, yaml_node_t *root) {
   const char *t = NULL;
   yaml_node_t *x;
   L->root = root;
-  if ((st = check_map(L, root, "", keys)) != REMIT_OK) {
+  if ((st = remit__yaml_check_map(&L->y, root, "", keys)) != REMIT_OK) {
     return st;
   }
-  if ((x = map_get(L, root, "name"))) {
-    if ((st = get_str(L, x, "name", "the scenario's name", &t)) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, root, "name"))) {
+    if ((st = remit__yaml_get_str(&L->y, x, "name", "the scenario's name", &t)) != REMIT_OK) {
       return st;
     }
     s->name = sdup(L, t);
@@ -2063,8 +1859,8 @@ static remit_status parse_root(loader *L, yaml_node_t *root) {
     return REMIT_ERR_NOMEM;
   }
   t = "sle";
-  if ((x = map_get(L, root, "model")) &&
-      (st = get_str(L, x, "model", "sle or reference", &t)) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, root, "model")) &&
+      (st = remit__yaml_get_str(&L->y, x, "model", "sle or reference", &t)) != REMIT_OK) {
     return st;
   }
   if (strcmp(t, "sle") == 0) {
@@ -2073,67 +1869,70 @@ static remit_status parse_root(loader *L, yaml_node_t *root) {
     L->spec = remit_spec_reference();
   } else {
     char g[64];
-    return fail(L, x, "model", "expected sle or reference, got %s", got(x, g, sizeof g));
+    return remit__yaml_fail(&L->y, x, "model", "expected sle or reference, got %s",
+                            remit__yaml_got(x, g, sizeof g));
   }
   if (!(s->model = sdup(L, t))) {
     return REMIT_ERR_NOMEM;
   }
-  if ((x = map_get(L, root, "seed")) && (st = get_u64(L, x, "seed", &s->seed)) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, root, "seed")) &&
+      (st = remit__yaml_get_u64(&L->y, x, "seed", &s->seed)) != REMIT_OK) {
     return st;
   }
-  if ((x = map_get(L, root, "replicates")) &&
-      (st = get_int(L, x, "replicates", 1, REMIT_SCENARIO_MAX_REPLICATES, &s->replicates)) !=
-          REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, root, "replicates")) &&
+      (st = remit__yaml_get_int(&L->y, x, "replicates", 1, REMIT_SCENARIO_MAX_REPLICATES,
+                                &s->replicates)) != REMIT_OK) {
     return st;
   }
-  if ((st = parse_population(L, map_get(L, root, "population"))) != REMIT_OK) {
+  if ((st = parse_population(L, remit__yaml_map_get(&L->y, root, "population"))) != REMIT_OK) {
     return st;
   }
-  L->design_node = map_get(L, root, "design");
+  L->design_node = remit__yaml_map_get(&L->y, root, "design");
   if ((st = parse_design(L, L->design_node)) != REMIT_OK) {
     return st;
   }
-  if ((x = map_get(L, root, "standard_care")) &&
+  if ((x = remit__yaml_map_get(&L->y, root, "standard_care")) &&
       (st = parse_regimen(L, x, "standard_care", &L->soc, &L->n_soc)) != REMIT_OK) {
     return st;
   }
-  L->arms_node = map_get(L, root, "arms");
+  L->arms_node = remit__yaml_map_get(&L->y, root, "arms");
   if ((st = parse_arms(L, L->arms_node)) != REMIT_OK) {
     return st;
   }
   if ((st = check_design(L, L->kind_node != NULL)) != REMIT_OK) {
     return st;
   }
-  if ((st = parse_visits(L, map_get(L, root, "visits"))) != REMIT_OK) {
+  if ((st = parse_visits(L, remit__yaml_map_get(&L->y, root, "visits"))) != REMIT_OK) {
     return st;
   }
-  if ((st = parse_endpoints(L, map_get(L, root, "endpoints"))) != REMIT_OK) {
+  if ((st = parse_endpoints(L, remit__yaml_map_get(&L->y, root, "endpoints"))) != REMIT_OK) {
     return st;
   }
-  if ((st = parse_noise(L, map_get(L, root, "noise"))) != REMIT_OK) {
+  if ((st = parse_noise(L, remit__yaml_map_get(&L->y, root, "noise"))) != REMIT_OK) {
     return st;
   }
-  if ((x = map_get(L, root, "output"))) {
+  if ((x = remit__yaml_map_get(&L->y, root, "output"))) {
     static const char *const okeys[] = {"sample_trajectories", NULL};
     yaml_node_t *y;
-    if ((st = check_map(L, x, "output", okeys)) != REMIT_OK) {
+    if ((st = remit__yaml_check_map(&L->y, x, "output", okeys)) != REMIT_OK) {
       return st;
     }
-    if ((y = map_get(L, x, "sample_trajectories")) &&
-        (st = get_int(L, y, "output.sample_trajectories", 0, REMIT_SCENARIO_MAX_LIST,
-                      &s->sample_trajectories)) != REMIT_OK) {
+    if ((y = remit__yaml_map_get(&L->y, x, "sample_trajectories")) &&
+        (st = remit__yaml_get_int(&L->y, y, "output.sample_trajectories", 0,
+                                  REMIT_SCENARIO_MAX_LIST, &s->sample_trajectories)) != REMIT_OK) {
       return st;
     }
   }
-  if ((x = map_get(L, root, "parameter_set"))) {
-    if ((st = get_str(L, x, "parameter_set", "a file path", &t)) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, root, "parameter_set"))) {
+    if ((st = remit__yaml_get_str(&L->y, x, "parameter_set", "a file path", &t)) != REMIT_OK) {
       return st;
     }
     if (!(s->parameter_set = resolve_path(L, t))) {
       return REMIT_ERR_NOMEM;
     }
   }
-  if ((x = map_get(L, root, "parameters")) && (st = parse_parameters(L, x)) != REMIT_OK) {
+  if ((x = remit__yaml_map_get(&L->y, root, "parameters")) &&
+      (st = parse_parameters(L, x)) != REMIT_OK) {
     return st;
   }
   return REMIT_OK;
@@ -2206,9 +2005,9 @@ static remit_status read_file(remit_context *ctx, const char *path, char **text,
 
 static remit_status yaml_failure(loader *L, const yaml_parser_t *p) {
   if (p->error == YAML_MEMORY_ERROR) {
-    return REMIT_ERROR(L->ctx, REMIT_ERR_NOMEM, "%s: out of memory parsing YAML", L->path);
+    return REMIT_ERROR(L->y.ctx, REMIT_ERR_NOMEM, "%s: out of memory parsing YAML", L->y.path);
   }
-  return REMIT_ERROR(L->ctx, REMIT_ERR_ARG, "%s:%lu: YAML syntax: %s%s%s", L->path,
+  return REMIT_ERROR(L->y.ctx, REMIT_ERR_ARG, "%s:%lu: YAML syntax: %s%s%s", L->y.path,
                      (unsigned long)p->problem_mark.line + 1,
                      p->problem ? p->problem : "malformed YAML", p->context ? " " : "",
                      p->context ? p->context : "");
@@ -2239,8 +2038,8 @@ remit_status remit_scenario_load(remit_context *ctx, const char *path, remit_sce
   set_defaults(s);
   loader L;
   memset(&L, 0, sizeof(L));
-  L.ctx = ctx;
-  L.path = path;
+  L.y.ctx = ctx;
+  L.y.path = path;
   L.s = s;
   if (!(s->path = sdup(&L, path))) {
     remit_scenario_destroy(&s);
@@ -2259,7 +2058,7 @@ remit_status remit_scenario_load(remit_context *ctx, const char *path, remit_sce
     goto done;
   }
   have_doc = 1;
-  L.doc = &doc;
+  L.y.doc = &doc;
   yaml_node_t *root = yaml_document_get_root_node(&doc);
   if (!root) {
     st = REMIT_ERROR(ctx, REMIT_ERR_ARG,

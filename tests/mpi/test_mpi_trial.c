@@ -22,6 +22,7 @@
 
 #include "remit/remit.h"
 #include "remit_test.h"
+#include "remit_test_store.h"
 
 static const char *dir;
 static int rank, size;
@@ -77,28 +78,6 @@ static void write_file(const char *name, const char *text) {
   MPI_Barrier(MPI_COMM_WORLD);
 }
 
-/* Every table except `run` (it holds timestamps) as one CSV text. */
-static char *dump(const char *db) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  remit_context *ctx;
-  remit_context_create(NULL, &ctx);
-  for (int i = 0; remit_store_table(i); i++) {
-    const char *t = remit_store_table(i);
-    if (strcmp(t, "run") == 0) {
-      continue;
-    }
-    fprintf(f, "== %s\n", t);
-    if (remit_store_export(ctx, db, t, REMIT_EXPORT_ALLOW_INCOMPLETE, f) != REMIT_OK) {
-      fprintf(f, "export failed: %s\n", remit_context_errmsg(ctx));
-    }
-  }
-  remit_context_destroy(&ctx);
-  fclose(f);
-  return buf;
-}
-
 static int stop_after(long done, long total, void *user) {
   (void)total;
   return done >= *(long *)user;
@@ -135,7 +114,7 @@ static remit_status run(const char *scenario, const char *db, int shared, int re
 /* Rank 0 compares two stores. */
 static void same(const char *a, const char *b, const char *what) {
   if (rank == 0) {
-    char *da = dump(a), *db = dump(b);
+    char *da = remit_test_store_dump(a), *db = remit_test_store_dump(b);
     REMIT_CHECK(strlen(da) > 1000 && strcmp(da, db) == 0, "%s (%d ranks): identical stores (%zu "
                 "bytes of CSV)", what, size, strlen(da));
     free(da);
@@ -188,7 +167,8 @@ int main(int argc, char **argv) {
   MPI_Barrier(MPI_COMM_WORLD);
   REMIT_CHECK_STATUS(run("esc.yaml", path("esc.db"), 1, 0, 0), REMIT_OK);
   if (rank == 0) {
-    char *da = dump(path("esc_ref.db")), *db = dump(path("esc.db"));
+    char *da = remit_test_store_dump(path("esc_ref.db")),
+         *db = remit_test_store_dump(path("esc.db"));
     REMIT_CHECK(strlen(da) > 200 && strcmp(da, db) == 0, "3+3 shared run: identical stores");
     free(da);
     free(db);

@@ -32,6 +32,7 @@
 #include "model/model_impl.h"
 #include "remit/remit.h"
 #include "remit_test.h"
+#include "remit_test_models.h"
 #include "solver/solver_impl.h"
 
 #ifndef REMIT_TEST_DATA_DIR
@@ -42,47 +43,13 @@
 /* 1. Analytic models                                                        */
 /* ------------------------------------------------------------------------ */
 
-static int decay_rhs(double t, const double *y, double *dy, const double *p, void *u) {
-  (void)t;
-  (void)u;
-  dy[0] = -p[0] * y[0];
-  dy[1] = -p[1] * y[1];
-  return 0;
-}
-
-static const remit_var_info decay_states[] = {{"a", "mg", "first"}, {"b", "mg", "second"}};
-static const double decay_y0[] = {0.0, 0.0};
-static const remit_param_info decay_params[] = {
-    {"ka", 0.2385, "1/day", 0, 0, 10, "test"},
-    {"kb", 0.05, "1/day", 0, 0, 10, "test"},
-};
-static const remit_input decay_inputs[] = {
-    {"bolus_a", "mg", 0, REMIT_INPUT_BOLUS, REMIT_SCALE_NONE, 1.0, 1e6, "bolus into a"},
-    {"rate_b", "mg/day", 1, REMIT_INPUT_RATE, REMIT_SCALE_NONE, 1.0, 1e6, "infusion into b"},
-    {"kg_a", "mg/kg", 0, REMIT_INPUT_BOLUS, REMIT_SCALE_PER_KG, 1.0, 1e6, "per kg into a"},
-};
-
-static remit_model_spec decay_spec(void) {
-  remit_model_spec s = {0};
-  s.name = "decay";
-  s.n_states = 2;
-  s.states = decay_states;
-  s.y0 = decay_y0;
-  s.n_params = 2;
-  s.params = decay_params;
-  s.n_inputs = 3;
-  s.inputs = decay_inputs;
-  s.rhs = decay_rhs;
-  return s;
-}
-
 static void test_analytic(void) {
   remit_context *ctx;
   remit_context_create(NULL, &ctx);
-  remit_model_spec spec = decay_spec();
+  remit_model_spec spec = remit_test_decay_spec();
   remit_model *m;
   REMIT_CHECK_STATUS(remit_model_create(ctx, &spec, &m), REMIT_OK);
-  const double k = 0.2385, kb = 0.05, r = 3.7;
+  const double k = 0.2385, r = 3.7;
   remit_dose d[] = {{0, 0, 100, 0}, {10, 0, 50, 0}, {2, 1, r, 20}, {5, 2, 2, 0}};
   REMIT_CHECK_STATUS(remit_model_set_regimen(m, d, 4), REMIT_OK);
   enum { NT = 41 };
@@ -96,17 +63,8 @@ static void test_analytic(void) {
   o.atol = 1e-12;
   REMIT_CHECK_STATUS(remit_model_simulate(m, &o, times, NT, Y, NULL), REMIT_OK);
   const double w = 65.0;
-  double err_a = 0, err_b = 0;
-  for (int i = 0; i < NT; i++) {
-    const double t = times[i];
-    const double a = 100 * exp(-k * t) + (t >= 5 ? 2 * w * exp(-k * (t - 5)) : 0) +
-                     (t >= 10 ? 50 * exp(-k * (t - 10)) : 0);
-    const double b = t <= 2    ? 0
-                     : t <= 22 ? r / kb * (1 - exp(-kb * (t - 2)))
-                               : r / kb * (1 - exp(-kb * 20)) * exp(-kb * (t - 22));
-    err_a = fmax(err_a, fabs(Y[2 * i] - a) / fmax(1e-3, a));
-    err_b = fmax(err_b, fabs(Y[2 * i + 1] - b) / fmax(1e-3, b));
-  }
+  double err_a, err_b;
+  remit_test_decay_errors(times, Y, NT, r, &err_a, &err_b);
   REMIT_CHECK(err_a < 1e-7, "fast: boluses match closed form, max rel err %.2e", err_a);
   REMIT_CHECK(err_b < 1e-7, "fast: zero-order input matches closed form, max rel err %.2e", err_b);
   REMIT_CHECK_REL(Y[2 * 10], 100 * exp(-k * 10) + 2 * w * exp(-k * 5) + 50, 1e-7);
@@ -132,146 +90,13 @@ static void test_analytic(void) {
   remit_context_destroy(&ctx);
 }
 
-static int sched(const remit_input *in, double day, double amount, double duration,
-                 const double *p, remit_event *ev, int max, void *u) {
-  (void)in;
-  (void)duration;
-  (void)p;
-  (void)u;
-  if (max < 2) {
-    return -1;
-  }
-  ev[0] = (remit_event){day, day, REMIT_EVENT_SET, 0, -1, amount};
-  ev[1] = (remit_event){day + 3, day + 3, REMIT_EVENT_MOVE, 0, 1, 0.25};
-  return 2;
-}
-
-static void test_scheduled_events(void) {
-  remit_context *ctx;
-  remit_context_create(NULL, &ctx);
-  remit_model_spec spec = decay_spec();
-  spec.schedule = sched;
-  remit_model *m;
-  remit_model_create(ctx, &spec, &m);
-  remit_dose d[] = {{1, 0, 40, 0}};
-  remit_model_set_regimen(m, d, 1);
-  double times[] = {0, 1, 4, 6}, Y[8];
-  remit_sim_options o = {0};
-  o.solver = REMIT_SOLVER_FAST;
-  o.rtol = 1e-10;
-  o.atol = 1e-12;
-  REMIT_CHECK_STATUS(remit_model_simulate(m, &o, times, 4, Y, NULL), REMIT_OK);
-  const double k = 0.2385, kb = 0.05;
-  const double a4 = 40 * exp(-3 * k);
-  REMIT_CHECK_REL(Y[2], 40.0, 1e-12);
-  REMIT_CHECK_REL(Y[4], 0.75 * a4, 1e-7);
-  REMIT_CHECK_REL(Y[5], 0.25 * a4, 1e-7);
-  REMIT_CHECK_REL(Y[7], 0.25 * a4 * exp(-2 * kb), 1e-7);
-  remit_model_destroy(&m);
-  remit_context_destroy(&ctx);
-}
-
 /* ------------------------------------------------------------------------ */
 /* 2. The reference model                                                    */
 /* ------------------------------------------------------------------------ */
 
-#define T0_DAY (-5)
-#define NGRID 736
-#define NSERIES 4
 #define MAXPAT 64
 
-static const double series_floor[NSERIES] = {1.0, 1.0, 1.0, 0.01};
-
-static int read_cohort(const char *path, const remit_model_spec *spec, double *P, int maxpat) {
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return -1;
-  static char line[1 << 16];
-  int col2idx[256], ncol = 0, n = 0;
-  if (!fgets(line, sizeof line, f)) {
-    fclose(f);
-    return -1;
-  }
-  for (char *tok = strtok(line, ",\r\n"); tok && ncol < 256; tok = strtok(NULL, ",\r\n"))
-    col2idx[ncol++] = remit_spec_param_index(spec, tok);
-  while (n < maxpat && fgets(line, sizeof line, f)) {
-    for (int k = 0; k < spec->n_params; k++)
-      P[n * spec->n_params + k] = spec->params[k].value;
-    char *s = line;
-    for (int c = 0; c < ncol; c++) {
-      char *e;
-      const double v = strtod(s, &e);
-      if (col2idx[c] >= 0)
-        P[n * spec->n_params + col2idx[c]] = v;
-      s = (*e == ',') ? e + 1 : e;
-    }
-    n++;
-  }
-  fclose(f);
-  return n;
-}
-
-static int read_traj(const char *path, double *R, int npat) {
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return -1;
-  static char line[1 << 16];
-  int nlines = 0;
-  while (fgets(line, sizeof line, f)) {
-    char *s = line, *e;
-    const long pid = strtol(s, &e, 10);
-    if (*e != ',')
-      break;
-    const long ser = strtol(e + 1, &s, 10);
-    if (pid < 0 || pid >= npat || ser < 0 || ser >= NSERIES)
-      continue;
-    double *row = R + (pid * NSERIES + ser) * NGRID;
-    int g = 0;
-    while (g < NGRID && *s == ',') {
-      row[g++] = strtod(s + 1, &e);
-      s = e;
-    }
-    nlines += g == NGRID;
-  }
-  fclose(f);
-  return nlines;
-}
-
-/* CAR-T peak, its day, B nadir, day of 10 % B recovery, anti-dsDNA d365, damage d730. */
-static void metrics(const double *S, double *out) {
-  const double *car = S, *b = S + NGRID, *aab = S + 2 * NGRID, *dmg = S + 3 * NGRID;
-  const int i0 = -T0_DAY;
-  int ip = i0, inad = i0;
-  for (int g = i0; g < NGRID; g++) {
-    if (car[g] > car[ip])
-      ip = g;
-    if (b[g] < b[inad])
-      inad = g;
-  }
-  const double thr = 0.1 * b[0];
-  double trec = NAN;
-  for (int g = inad; g < NGRID - 1; g++)
-    if (b[g] < thr && thr <= b[g + 1]) {
-      trec = (g + T0_DAY) + (thr - b[g]) / (b[g + 1] - b[g]);
-      break;
-    }
-  out[0] = car[ip];
-  out[1] = ip + T0_DAY;
-  out[2] = b[inad];
-  out[3] = trec;
-  out[4] = aab[365 - T0_DAY];
-  out[5] = dmg[NGRID - 1];
-}
-
-static void series(const double *Y, int ns, double *S) {
-  for (int g = 0; g < NGRID; g++) {
-    const double *y = Y + g * ns;
-    S[g] = y[5] + y[6] + y[7];
-    S[NGRID + g] = y[9] + y[10];
-    S[2 * NGRID + g] = y[14];
-    S[3 * NGRID + g] = y[21];
-  }
-}
+static const double series_floor[REMIT_REF_NSERIES] = {1.0, 1.0, 1.0, 0.01};
 
 static double rel(double x, double r) {
   if (isnan(x) && isnan(r))
@@ -282,14 +107,15 @@ static double rel(double x, double r) {
 
 static void test_reference_model(void) {
   const remit_model_spec *spec = remit_spec_reference();
-  static double P[MAXPAT * 74], R[MAXPAT * NSERIES * NGRID];
-  const int npat = read_cohort(REMIT_TEST_DATA_DIR "/reference_cohort.csv", spec, P, MAXPAT);
+  static double P[MAXPAT * 74], R[MAXPAT * REMIT_REF_NSERIES * REMIT_REF_NGRID];
+  const int npat =
+      remit_ref_read_cohort(REMIT_TEST_DATA_DIR "/reference_cohort.csv", spec, P, MAXPAT);
   REMIT_CHECK(npat >= 2, "read %d patients", npat);
   if (npat < 2)
     return;
-  const int nl = read_traj(REMIT_TEST_DATA_DIR "/reference_traj.csv", R, npat);
-  REMIT_CHECK(nl == npat * NSERIES, "read %d reference series", nl);
-  if (nl != npat * NSERIES)
+  const int nl = remit_ref_read_traj(REMIT_TEST_DATA_DIR "/reference_traj.csv", R, npat);
+  REMIT_CHECK(nl == npat * REMIT_REF_NSERIES, "read %d reference series", nl);
+  if (nl != npat * REMIT_REF_NSERIES)
     return;
   remit_context *ctx;
   remit_context_create(NULL, &ctx);
@@ -302,10 +128,10 @@ static void test_reference_model(void) {
       {-3.0, inCc, 1800.0, 0.0}, {0.0, inCE, 10.0, 0.0},
   };
   remit_model_set_regimen(m, doses, 5);
-  static double times[NGRID], Y[NGRID * 22], YC[NGRID * 22], S[NSERIES * NGRID],
-      SC[NSERIES * NGRID];
-  for (int g = 0; g < NGRID; g++)
-    times[g] = g + T0_DAY;
+  static double times[REMIT_REF_NGRID], Y[REMIT_REF_NGRID * 22], YC[REMIT_REF_NGRID * 22],
+      S[REMIT_REF_NSERIES * REMIT_REF_NGRID], SC[REMIT_REF_NSERIES * REMIT_REF_NGRID];
+  for (int g = 0; g < REMIT_REF_NGRID; g++)
+    times[g] = g + REMIT_REF_T0_DAY;
   remit_sim_options fast = {0}, cv = {0};
   cv.solver = REMIT_SOLVER_CVODES_BDF;
   fast.solver = REMIT_SOLVER_FAST;
@@ -314,21 +140,21 @@ static void test_reference_model(void) {
   long steps_fast = 0, steps_cv = 0;
   for (int pid = 0; pid < npat; pid++) {
     remit_model_set_params(m, P + pid * spec->n_params, spec->n_params);
-    const remit_status st = remit_model_simulate(m, &fast, times, NGRID, Y, NULL);
+    const remit_status st = remit_model_simulate(m, &fast, times, REMIT_REF_NGRID, Y, NULL);
     REMIT_CHECK(st == REMIT_OK, "patient %d simulates with the fast solver", pid);
     remit_sim_stats ss;
     remit_model_get_stats(m, &ss);
     steps_fast += ss.steps;
-    remit_model_simulate(m, &cv, times, NGRID, YC, NULL);
+    remit_model_simulate(m, &cv, times, REMIT_REF_NGRID, YC, NULL);
     remit_model_get_stats(m, &ss);
     steps_cv += ss.steps;
-    series(Y, 22, S);
-    series(YC, 22, SC);
-    const double *ref = R + pid * NSERIES * NGRID;
+    remit_ref_series(Y, 22, S);
+    remit_ref_series(YC, 22, SC);
+    const double *ref = R + pid * REMIT_REF_NSERIES * REMIT_REF_NGRID;
     double mr[6], mx[6], mc[6];
-    metrics(ref, mr);
-    metrics(S, mx);
-    metrics(SC, mc);
+    remit_ref_metrics(ref, mr);
+    remit_ref_metrics(S, mx);
+    remit_ref_metrics(SC, mc);
     exact &= mr[1] == mx[1];
     for (int k = 0; k < 6; k++) {
       if (k == 1)
@@ -336,10 +162,10 @@ static void test_reference_model(void) {
       worst_metric = fmax(worst_metric, rel(mx[k], mr[k]));
       worst_vs_cv = fmax(worst_vs_cv, rel(mx[k], mc[k]));
     }
-    for (int s = 0; s < NSERIES; s++)
-      for (int g = 0; g < NGRID; g++) {
-        const double r = ref[s * NGRID + g];
-        const double d = fabs(S[s * NGRID + g] - r) / fmax(fabs(r), series_floor[s]);
+    for (int s = 0; s < REMIT_REF_NSERIES; s++)
+      for (int g = 0; g < REMIT_REF_NGRID; g++) {
+        const double r = ref[s * REMIT_REF_NGRID + g];
+        const double d = fabs(S[s * REMIT_REF_NGRID + g] - r) / fmax(fabs(r), series_floor[s]);
         worst_series = isnan(d) ? INFINITY : fmax(worst_series, d);
       }
   }
@@ -358,13 +184,13 @@ static void test_reference_model(void) {
   fast.rtol = 1e-9;
   fast.atol = 1e-9;
   remit_model_set_params(m, P, spec->n_params);
-  remit_model_simulate(m, &fast, times, NGRID, Y, NULL);
-  series(Y, 22, S);
+  remit_model_simulate(m, &fast, times, REMIT_REF_NGRID, Y, NULL);
+  remit_ref_series(Y, 22, S);
   double wt = 0;
-  for (int s = 0; s < NSERIES; s++)
-    for (int g = 0; g < NGRID; g++) {
-      const double r = R[s * NGRID + g];
-      wt = fmax(wt, fabs(S[s * NGRID + g] - r) / fmax(fabs(r), series_floor[s]));
+  for (int s = 0; s < REMIT_REF_NSERIES; s++)
+    for (int g = 0; g < REMIT_REF_NGRID; g++) {
+      const double r = R[s * REMIT_REF_NGRID + g];
+      wt = fmax(wt, fabs(S[s * REMIT_REF_NGRID + g] - r) / fmax(fabs(r), series_floor[s]));
     }
   REMIT_CHECK(wt <= 1e-6, "fast at rtol 1e-9: series vs reference max err %.2e <= 1e-6", wt);
   remit_model_destroy(&m);
@@ -476,13 +302,6 @@ static void test_sle(void) {
 /* 4. Fallback                                                               */
 /* ------------------------------------------------------------------------ */
 
-static int failing_rhs(double t, const double *y, double *dy, const double *p, void *u) {
-  (void)u;
-  dy[0] = -p[0] * y[0];
-  dy[1] = 0;
-  return t > 7.5 ? -1 : 0;
-}
-
 static void test_fallback(void) {
   const remit_model_spec *spec = remit_spec_reference();
   remit_context *ctx;
@@ -492,21 +311,22 @@ static void test_fallback(void) {
   const int inFc = remit_spec_input_index(spec, "Fc"), inCE = remit_spec_input_index(spec, "CE");
   const remit_dose doses[] = {{-5.0, inFc, 45.0, 0.0}, {0.0, inCE, 10.0, 0.0}};
   remit_model_set_regimen(m, doses, 2);
-  static double times[NGRID], Yf[NGRID * 22], Yc[NGRID * 22], Y1[NGRID * 22];
-  for (int g = 0; g < NGRID; g++)
-    times[g] = g + T0_DAY;
+  static double times[REMIT_REF_NGRID], Yf[REMIT_REF_NGRID * 22], Yc[REMIT_REF_NGRID * 22],
+      Y1[REMIT_REF_NGRID * 22];
+  for (int g = 0; g < REMIT_REF_NGRID; g++)
+    times[g] = g + REMIT_REF_T0_DAY;
   remit_sim_options fast = {0}, cv = {0};
   cv.solver = REMIT_SOLVER_CVODES_BDF;
   fast.solver = REMIT_SOLVER_FAST;
-  REMIT_CHECK_STATUS(remit_model_simulate(m, &cv, times, NGRID, Yc, NULL), REMIT_OK);
+  REMIT_CHECK_STATUS(remit_model_simulate(m, &cv, times, REMIT_REF_NGRID, Yc, NULL), REMIT_OK);
   remit_sim_stats sc, sf;
   remit_model_get_stats(m, &sc);
-  REMIT_CHECK_STATUS(remit_model_simulate(m, &fast, times, NGRID, Yf, NULL), REMIT_OK);
+  REMIT_CHECK_STATUS(remit_model_simulate(m, &fast, times, REMIT_REF_NGRID, Yf, NULL), REMIT_OK);
   const long fb0 = remit__solver_fallbacks(m->solver);
 
   /* every advance fails: every segment is CVODES's, from its start */
   remit__solver_inject_fast_failures(m->solver, 1000000);
-  REMIT_CHECK_STATUS(remit_model_simulate(m, &fast, times, NGRID, Yf, NULL), REMIT_OK);
+  REMIT_CHECK_STATUS(remit_model_simulate(m, &fast, times, REMIT_REF_NGRID, Yf, NULL), REMIT_OK);
   remit_model_get_stats(m, &sf);
   REMIT_CHECK(remit__solver_fallbacks(m->solver) - fb0 == 2,
               "both segments fell back (%ld)", remit__solver_fallbacks(m->solver) - fb0);
@@ -517,18 +337,18 @@ static void test_fallback(void) {
 
   /* one failure (the first advance of the first segment): one segment redone */
   remit__solver_inject_fast_failures(m->solver, 1);
-  REMIT_CHECK_STATUS(remit_model_simulate(m, &fast, times, NGRID, Y1, NULL), REMIT_OK);
+  REMIT_CHECK_STATUS(remit_model_simulate(m, &fast, times, REMIT_REF_NGRID, Y1, NULL), REMIT_OK);
   REMIT_CHECK(remit__solver_fallbacks(m->solver) - fb0 == 3, "one more fallback");
   double d = 0;
-  for (int i = 0; i < NGRID * 22; i++)
+  for (int i = 0; i < REMIT_REF_NGRID * 22; i++)
     d = fmax(d, fabs(Y1[i] - Yc[i]) / fmax(fabs(Yc[i]), 1e-3));
   REMIT_CHECK(d < 1e-3, "mixed fast/CVODES run agrees with CVODES (max rel diff %.2e)", d);
   remit__solver_inject_fast_failures(m->solver, 0);
   remit_model_destroy(&m);
 
   /* a model that fails: the fallback reports it as CVODES does */
-  remit_model_spec ds = decay_spec();
-  ds.rhs = failing_rhs;
+  remit_model_spec ds = remit_test_decay_spec();
+  ds.rhs = remit_test_decay_failing_rhs;
   remit_model_create(ctx, &ds, &m);
   remit_dose dd[] = {{0, 0, 10, 0}};
   remit_model_set_regimen(m, dd, 1);
@@ -543,7 +363,7 @@ static void test_fallback(void) {
   remit_model_destroy(&m);
 
   /* a step budget too small fails in both solvers */
-  ds = decay_spec();
+  ds = remit_test_decay_spec();
   remit_model_create(ctx, &ds, &m);
   remit_model_set_regimen(m, dd, 1);
   fast.max_steps = 2;
@@ -557,7 +377,7 @@ static void test_fallback(void) {
 
 int main(void) {
   test_analytic();
-  test_scheduled_events();
+  remit_test_scheduled_events(REMIT_SOLVER_FAST);
   test_reference_model();
   test_sle();
   test_fallback();

@@ -32,6 +32,7 @@
 
 #include "remit/remit.h"
 #include "remit_test.h"
+#include "remit_test_models.h"
 
 /* Checks a call's status, calling it once (remit_test.h's REMIT_CHECK_STATUS
  * evaluates its argument a second time for the message). */
@@ -222,113 +223,13 @@ static void test_user_model(remit_context *ctx) {
 /* 2. The reference model against the peers' CVODE driver                    */
 /* ======================================================================== */
 
-#define T0_DAY (-5)
-#define NGRID 736 /* days -5 .. 730 */
-#define NSERIES 4
-#define NMETRICS 6
 #define MAXPAT 64
 
-static const char *series_name[NSERIES] = {"CAR-T total", "BN+BM", "anti-dsDNA", "damage"};
-static const double series_floor[NSERIES] = {1.0, 1.0, 1.0, 0.01};
-static const char *metric_name[NMETRICS] = {"CAR_peak", "t_peak",     "B_nadir",
-                                            "t_Brec10", "dsDNA_d365", "Dmg_d730"};
-
-/* Reads the cohort: header of parameter names, one row per patient.  Fills
- * P[pat * n_params + spec index] (columns mapped by name). */
-static int read_cohort(const char *path, const remit_model_spec *spec, double *P, int maxpat) {
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return -1;
-  static char line[1 << 16];
-  int col2idx[256], ncol = 0, n = 0;
-  if (!fgets(line, sizeof line, f)) {
-    fclose(f);
-    return -1;
-  }
-  for (char *tok = strtok(line, ",\r\n"); tok && ncol < 256; tok = strtok(NULL, ",\r\n"))
-    col2idx[ncol++] = remit_spec_param_index(spec, tok);
-  int found = 0;
-  for (int c = 0; c < ncol; c++)
-    found += col2idx[c] >= 0;
-  if (found != spec->n_params) {
-    fclose(f);
-    return -2;
-  }
-  while (n < maxpat && fgets(line, sizeof line, f)) {
-    char *s = line;
-    for (int c = 0; c < ncol; c++) {
-      char *e;
-      const double v = strtod(s, &e);
-      if (e == s) {
-        fclose(f);
-        return -3;
-      }
-      if (col2idx[c] >= 0)
-        P[n * spec->n_params + col2idx[c]] = v;
-      s = (*e == ',') ? e + 1 : e;
-    }
-    n++;
-  }
-  fclose(f);
-  return n;
-}
-
-/* Reads "pid,series,v0,...,v735" lines into R[(pid * NSERIES + s) * NGRID + g]. */
-static int read_traj(const char *path, double *R, int npat) {
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return -1;
-  static char line[1 << 16];
-  int nlines = 0;
-  while (fgets(line, sizeof line, f)) {
-    char *s = line, *e;
-    const long pid = strtol(s, &e, 10);
-    if (*e != ',')
-      break;
-    const long ser = strtol(e + 1, &s, 10);
-    if (pid < 0 || pid >= npat || ser < 0 || ser >= NSERIES)
-      continue;
-    double *row = R + (pid * NSERIES + ser) * NGRID;
-    int g = 0;
-    while (g < NGRID && *s == ',') {
-      row[g++] = strtod(s + 1, &e);
-      s = e;
-    }
-    if (g != NGRID) {
-      fclose(f);
-      return -2;
-    }
-    nlines++;
-  }
-  fclose(f);
-  return nlines;
-}
-
-/* The metrics of ../shared/peers/metrics.py from the four daily series. */
-static void metrics(const double *car, const double *b, const double *aab, const double *dmg,
-                    double *out) {
-  const int i0 = 0 - T0_DAY; /* day 0 */
-  int ip = i0, inad = i0;
-  for (int g = i0; g < NGRID; g++) {
-    if (car[g] > car[ip])
-      ip = g;
-    if (b[g] < b[inad])
-      inad = g;
-  }
-  const double thr = 0.1 * b[0];
-  double trec = NAN;
-  for (int g = inad; g < NGRID - 1; g++)
-    if (b[g] < thr && thr <= b[g + 1]) {
-      trec = (g + T0_DAY) + (thr - b[g]) / (b[g + 1] - b[g]);
-      break;
-    }
-  out[0] = car[ip];
-  out[1] = ip + T0_DAY;
-  out[2] = b[inad];
-  out[3] = trec;
-  out[4] = aab[365 - T0_DAY];
-  out[5] = dmg[NGRID - 1];
-}
+static const char *series_name[REMIT_REF_NSERIES] = {"CAR-T total", "BN+BM", "anti-dsDNA",
+                                                     "damage"};
+static const double series_floor[REMIT_REF_NSERIES] = {1.0, 1.0, 1.0, 0.01};
+static const char *metric_name[REMIT_REF_NMETRICS] = {"CAR_peak", "t_peak",     "B_nadir",
+                                                      "t_Brec10", "dsDNA_d365", "Dmg_d730"};
 
 static void test_reference_model(remit_context *ctx) {
   const remit_model_spec *spec = remit_spec_reference();
@@ -356,15 +257,17 @@ static void test_reference_model(remit_context *ctx) {
     return;
 
   static double P[MAXPAT * 74];
-  static double R[MAXPAT * NSERIES * NGRID];
-  const int npat = read_cohort(REMIT_TEST_DATA_DIR "/reference_cohort.csv", spec, P, MAXPAT);
+  static double R[MAXPAT * REMIT_REF_NSERIES * REMIT_REF_NGRID];
+  const int npat =
+      remit_ref_read_cohort(REMIT_TEST_DATA_DIR "/reference_cohort.csv", spec, P, MAXPAT);
   REMIT_CHECK(npat >= 2, "read %d patients from %s", npat,
               REMIT_TEST_DATA_DIR "/reference_cohort.csv");
   if (npat < 2)
     return;
-  const int nl = read_traj(REMIT_TEST_DATA_DIR "/reference_traj.csv", R, npat);
-  REMIT_CHECK(nl == npat * NSERIES, "read %d reference series (want %d)", nl, npat * NSERIES);
-  if (nl != npat * NSERIES)
+  const int nl = remit_ref_read_traj(REMIT_TEST_DATA_DIR "/reference_traj.csv", R, npat);
+  REMIT_CHECK(nl == npat * REMIT_REF_NSERIES, "read %d reference series (want %d)", nl,
+              npat * REMIT_REF_NSERIES);
+  if (nl != npat * REMIT_REF_NSERIES)
     return;
 
   remit_model *m = NULL;
@@ -377,32 +280,33 @@ static void test_reference_model(remit_context *ctx) {
   };
   CHECK_CALL(remit_model_set_regimen(m, doses, 5), REMIT_OK);
 
-  static double times[NGRID], Y[NGRID * 22], RO[NGRID * 2], S[NSERIES * NGRID];
-  for (int g = 0; g < NGRID; g++)
-    times[g] = g + T0_DAY;
+  static double times[REMIT_REF_NGRID], Y[REMIT_REF_NGRID * 22], RO[REMIT_REF_NGRID * 2],
+      S[REMIT_REF_NSERIES * REMIT_REF_NGRID];
+  for (int g = 0; g < REMIT_REF_NGRID; g++)
+    times[g] = g + REMIT_REF_T0_DAY;
   remit_sim_options opt = {0};
   opt.rtol = 1e-8;
   opt.atol = 1e-8;
   const int ns = spec->n_states, nr = spec->n_readouts;
 
-  double worst[NSERIES] = {0}, worst_metric[NMETRICS] = {0};
+  double worst[REMIT_REF_NSERIES] = {0}, worst_metric[REMIT_REF_NMETRICS] = {0};
   for (int pid = 0; pid < npat; pid++) {
     CHECK_CALL(remit_model_set_params(m, P + pid * spec->n_params, spec->n_params), REMIT_OK);
-    const remit_status st = remit_model_simulate(m, &opt, times, NGRID, Y, RO);
+    const remit_status st = remit_model_simulate(m, &opt, times, REMIT_REF_NGRID, Y, RO);
     REMIT_CHECK(st == REMIT_OK, "patient %d simulates (%s)", pid,
                 st == REMIT_OK ? "ok" : remit_context_errmsg(ctx));
     if (st != REMIT_OK)
       continue;
 
     double ro_err = 0.0;
-    for (int g = 0; g < NGRID; g++) {
+    for (int g = 0; g < REMIT_REF_NGRID; g++) {
       const double *y = Y + g * ns;
-      S[0 * NGRID + g] = y[iCE] + y[iCM] + y[iCX];
-      S[1 * NGRID + g] = y[iBN] + y[iBM];
-      S[2 * NGRID + g] = y[iAAb];
-      S[3 * NGRID + g] = y[iDmg];
+      S[0 * REMIT_REF_NGRID + g] = y[iCE] + y[iCM] + y[iCX];
+      S[1 * REMIT_REF_NGRID + g] = y[iBN] + y[iBM];
+      S[2 * REMIT_REF_NGRID + g] = y[iAAb];
+      S[3 * REMIT_REF_NGRID + g] = y[iDmg];
       const double d0 = fabs(RO[g * nr + rCAR] - S[g]);
-      const double d1 = fabs(RO[g * nr + rB] - S[NGRID + g]);
+      const double d1 = fabs(RO[g * nr + rB] - S[REMIT_REF_NGRID + g]);
       if (!(d0 <= ro_err))
         ro_err = d0;
       if (!(d1 <= ro_err))
@@ -411,12 +315,13 @@ static void test_reference_model(remit_context *ctx) {
     REMIT_CHECK(ro_err <= 1e-9, "patient %d: readouts = sums of states (max diff %.3g)", pid,
                 ro_err);
 
-    for (int s = 0; s < NSERIES; s++) {
-      const double *ref = R + (pid * NSERIES + s) * NGRID;
+    for (int s = 0; s < REMIT_REF_NSERIES; s++) {
+      const double *ref = R + (pid * REMIT_REF_NSERIES + s) * REMIT_REF_NGRID;
       double e = 0.0;
       int gw = 0;
-      for (int g = 0; g < NGRID; g++) {
-        const double d = fabs(S[s * NGRID + g] - ref[g]) / fmax(fabs(ref[g]), series_floor[s]);
+      for (int g = 0; g < REMIT_REF_NGRID; g++) {
+        const double d =
+            fabs(S[s * REMIT_REF_NGRID + g] - ref[g]) / fmax(fabs(ref[g]), series_floor[s]);
         if (!(d <= e)) {
           e = d;
           gw = g;
@@ -425,14 +330,14 @@ static void test_reference_model(remit_context *ctx) {
       if (!(e <= worst[s]))
         worst[s] = e;
       REMIT_CHECK(e <= 1e-4, "patient %d %-11s: max rel err %.3g <= 1e-4 (day %d)", pid,
-                  series_name[s], e, gw + T0_DAY);
+                  series_name[s], e, gw + REMIT_REF_T0_DAY);
     }
 
-    double mr[NMETRICS], mx[NMETRICS];
-    const double *r0 = R + pid * NSERIES * NGRID;
-    metrics(r0, r0 + NGRID, r0 + 2 * NGRID, r0 + 3 * NGRID, mr);
-    metrics(S, S + NGRID, S + 2 * NGRID, S + 3 * NGRID, mx);
-    for (int k = 0; k < NMETRICS; k++) {
+    double mr[REMIT_REF_NMETRICS], mx[REMIT_REF_NMETRICS];
+    const double *r0 = R + pid * REMIT_REF_NSERIES * REMIT_REF_NGRID;
+    remit_ref_metrics(r0, mr);
+    remit_ref_metrics(S, mx);
+    for (int k = 0; k < REMIT_REF_NMETRICS; k++) {
       if (k == 1) {
         REMIT_CHECK(mx[k] == mr[k], "patient %d t_peak: day %g, reference day %g", pid, mx[k],
                     mr[k]);
@@ -450,25 +355,25 @@ static void test_reference_model(remit_context *ctx) {
     }
   }
   printf("worst series errors:");
-  for (int s = 0; s < NSERIES; s++)
+  for (int s = 0; s < REMIT_REF_NSERIES; s++)
     printf(" %s %.3g;", series_name[s], worst[s]);
   printf("\nworst metric errors:");
-  for (int k = 0; k < NMETRICS; k++)
+  for (int k = 0; k < REMIT_REF_NMETRICS; k++)
     if (k != 1)
       printf(" %s %.3g;", metric_name[k], worst_metric[k]);
   printf("\n");
 
   /* MODEL.md's nominal patient, as published */
   CHECK_CALL(remit_model_set_params(m, P, spec->n_params), REMIT_OK);
-  if (remit_model_simulate(m, &opt, times, NGRID, Y, RO) == REMIT_OK) {
-    double mx[NMETRICS];
-    for (int g = 0; g < NGRID; g++) {
+  if (remit_model_simulate(m, &opt, times, REMIT_REF_NGRID, Y, RO) == REMIT_OK) {
+    double mx[REMIT_REF_NMETRICS];
+    for (int g = 0; g < REMIT_REF_NGRID; g++) {
       S[g] = RO[g * nr + rCAR];
-      S[NGRID + g] = RO[g * nr + rB];
-      S[2 * NGRID + g] = Y[g * ns + iAAb];
-      S[3 * NGRID + g] = Y[g * ns + iDmg];
+      S[REMIT_REF_NGRID + g] = RO[g * nr + rB];
+      S[2 * REMIT_REF_NGRID + g] = Y[g * ns + iAAb];
+      S[3 * REMIT_REF_NGRID + g] = Y[g * ns + iDmg];
     }
-    metrics(S, S + NGRID, S + 2 * NGRID, S + 3 * NGRID, mx);
+    remit_ref_metrics(S, mx);
     REMIT_CHECK_RANGE(mx[0], 121.7, 121.9); /* CAR_peak ~ 121.8 cells/uL */
     REMIT_CHECK(mx[1] == 13.0, "nominal CAR-T peak on day %g (13)", mx[1]);
     REMIT_CHECK_RANGE(mx[2], 0.53, 0.55);   /* B nadir ~ 0.54 */
@@ -490,21 +395,21 @@ static void test_reference_model(remit_context *ctx) {
   for (int pid = 0; pid < npat; pid++) {
     if (remit_model_set_params(m, P + pid * spec->n_params, spec->n_params) != REMIT_OK)
       continue;
-    if (remit_model_simulate(m, NULL, times, NGRID, Y, RO) != REMIT_OK) {
+    if (remit_model_simulate(m, NULL, times, REMIT_REF_NGRID, Y, RO) != REMIT_OK) {
       REMIT_CHECK(0, "patient %d at default tolerances", pid);
       continue;
     }
-    for (int g = 0; g < NGRID; g++) {
+    for (int g = 0; g < REMIT_REF_NGRID; g++) {
       S[g] = RO[g * nr + rCAR];
-      S[NGRID + g] = RO[g * nr + rB];
-      S[2 * NGRID + g] = Y[g * ns + iAAb];
-      S[3 * NGRID + g] = Y[g * ns + iDmg];
+      S[REMIT_REF_NGRID + g] = RO[g * nr + rB];
+      S[2 * REMIT_REF_NGRID + g] = Y[g * ns + iAAb];
+      S[3 * REMIT_REF_NGRID + g] = Y[g * ns + iDmg];
     }
-    double mr[NMETRICS], mx[NMETRICS], e = 0.0;
-    const double *r0 = R + pid * NSERIES * NGRID;
-    metrics(r0, r0 + NGRID, r0 + 2 * NGRID, r0 + 3 * NGRID, mr);
-    metrics(S, S + NGRID, S + 2 * NGRID, S + 3 * NGRID, mx);
-    for (int k = 0; k < NMETRICS; k++) {
+    double mr[REMIT_REF_NMETRICS], mx[REMIT_REF_NMETRICS], e = 0.0;
+    const double *r0 = R + pid * REMIT_REF_NSERIES * REMIT_REF_NGRID;
+    remit_ref_metrics(r0, mr);
+    remit_ref_metrics(S, mx);
+    for (int k = 0; k < REMIT_REF_NMETRICS; k++) {
       if (k == 1 || isnan(mr[k]))
         continue;
       const double d = fabs(mx[k] - mr[k]) / fabs(mr[k]);

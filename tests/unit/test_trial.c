@@ -20,6 +20,7 @@
 
 #include "remit/remit.h"
 #include "remit_test.h"
+#include "remit_test_store.h"
 
 static char dir[256];
 
@@ -53,28 +54,6 @@ static const char *small_cart =
     "  - {name: sledai_chg, kind: sledai_change, day: 180}\n"
     "  - {name: brec, kind: b_reconstitution, day: 200}\n"
     "  - {name: crs, kind: crs, day: 28}\n";
-
-/* Every table except `run` (it holds timestamps) as one CSV text. */
-static char *dump(const char *db) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  remit_context *ctx;
-  remit_context_create(NULL, &ctx);
-  for (int i = 0; remit_store_table(i); i++) {
-    const char *t = remit_store_table(i);
-    if (strcmp(t, "run") == 0) {
-      continue;
-    }
-    fprintf(f, "== %s\n", t);
-    if (remit_store_export(ctx, db, t, REMIT_EXPORT_ALLOW_INCOMPLETE, f) != REMIT_OK) {
-      fprintf(f, "export failed: %s\n", remit_context_errmsg(ctx));
-    }
-  }
-  remit_context_destroy(&ctx);
-  fclose(f);
-  return buf;
-}
 
 static remit_status run(const char *scenario_path, const char *db, int threads, int resume,
                         int (*progress)(long, long, void *)) {
@@ -126,7 +105,7 @@ static void test_threads_and_resume(void) {
   snprintf(c, sizeof c, "%s/c.db", dir);
   REMIT_CHECK_STATUS(run(sc, a, 1, 0, NULL), REMIT_OK);
   REMIT_CHECK_STATUS(run(sc, b, 2, 0, NULL), REMIT_OK);
-  char *da = dump(a), *db = dump(b);
+  char *da = remit_test_store_dump(a), *db = remit_test_store_dump(b);
   REMIT_CHECK(strlen(da) > 1000 && strcmp(da, db) == 0,
               "1 and 2 threads give identical stores (%zu bytes)", strlen(da));
   REMIT_CHECK(strstr(da, "doris90") && strstr(da, "replicate_median"),
@@ -138,7 +117,7 @@ static void test_threads_and_resume(void) {
   REMIT_CHECK(access(c, F_OK) != 0 && access(partial, F_OK) == 0,
               "interrupted run leaves only %s.partial", "c.db");
   REMIT_CHECK_STATUS(run(sc, c, 1, 1, NULL), REMIT_OK);
-  char *dc = dump(c);
+  char *dc = remit_test_store_dump(c);
   REMIT_CHECK(strcmp(da, dc) == 0, "resumed run equals the uninterrupted one");
   REMIT_CHECK(access(partial, F_OK) != 0, "no partial file after completion");
   REMIT_CHECK_STATUS(run(sc, a, 1, 0, NULL), REMIT_ERR_STATE); /* exists: refused */
