@@ -22,6 +22,6 @@ fi
 # playwright-core for its browser test: pinned npm packages in build/npm.
 scripts/report-deps.sh
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE="${REMIT_BUILD_TYPE:-Release}" >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE="${REMIT_BUILD_TYPE:-Release}" -DREMIT_BUILD_TESTS=ON >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 echo "setup: built build/remit ($(build/remit --version))"

@@ -24,8 +24,8 @@
 /* X(name, value, unit, cv, lower, upper, source) */
 #define SLE_PARAMS(X)                                                                          \
   /* --- covariate-derived severity mapping ----------------------------------------------- */ \
-  X(sev_sledai_ref, 14.3, "points", 0.0, 1.0, 50.0,                                                       \
-    SRC_CAL "untreated SLEDAI-2K ~= sledai0 for non-renal patients, sledai0 4..20 (docs/model.md); re-set with a_ebaff 0.09 (set with 0.07, kept) (remit fit / hand calibration, 2026-11-22; was 12.8)") \
+  X(sev_sledai_ref, 12.8, "points", 0.0, 1.0, 50.0,                                             \
+    SRC_CAL "untreated SLEDAI-2K ~= sledai0 for non-renal patients, sledai0 4..20 (docs/model.md)") \
   X(sev_sledai_ref_renal, 30.0, "points", 0.0, 1.0, 80.0,                                       \
     SRC_CAL "untreated SLEDAI-2K ~= sledai0 for renal patients (Mackensen 2022 baseline 16, clinical.md 1.1)") \
   X(sev_exp, 0.9, "-", 0.0, 0.1, 5.0,                                                           \
@@ -143,8 +143,8 @@
   X(a_r, 0.16, "1/day", 0.0, 0.0, 5.0,                                                          \
     SRC_CAL "maximal IC-driven expansion of activated autoreactive B (6 x a_d) [GAP]")          \
   X(a_d, 0.0266, "1/day", 0.0, 0.0, 1.0, "Macallan 2005 memory B turnover 2.66 %/day [V-abs]")   \
-  X(a_ebaff, 0.09, "-", 0.0, 0.0, 10.0,                                                       \
-    SRC_CAL "BAFF dependence of activated autoreactive B: BLISS-52 SRI-4 placebo, belimumab 1 and 10 mg/kg (0.436/0.514/0.576 [V]) (remit fit / hand calibration, 2026-11-22; was 0.3, belimumab arms 0.85)") \
+  X(a_ebaff, 0.25, "-", 0.0, 0.0, 10.0,                                                         \
+    SRC_CAL "BAFF dependence of activated autoreactive B: BLISS-52 SRI-4 belimumab arms (0.514/0.576 [V]) lowered from 0.3 as far as the renal-baseline and typical-patient belimumab behaviours allow (tests/unit/test_sle.c); 0.09 fitted BLISS better but broke them (2026-11-22)") \
   X(a_kcap0, 4.0, "cells/uL", 0.0, 0.01, 1000.0,                                                \
     SRC_CAL "autoreactive compartment scale at severity 1 (x severity)")                       \
   X(a_kx0, 0.5, "-", 0.0, 0.001, 100.0,                                                         \
@@ -198,8 +198,8 @@
   X(rtx_ec50, 5.87, "mg/L", 0.0, 0.01, 1000.0, "Chen 2024 Front Pharmacol 14:1319744 EC50 [V] models.md 2.6") \
   X(rtx_kmax, 0.7, "1/day", 0.0, 0.0, 10.0,                                                     \
     "derived: 35-fold x kout 0.02/day (PMC6624401 rituximab in autoimmune disease [V])")       \
-  X(rtx_tissue, 0.0074, "-", 0.0, 0.0, 1.0,                                                       \
-    SRC_CAL "rituximab reach on tissue autoreactive B: LUNAR renal response (remit fit, params/fitted.csv, 2026-11-22; was 0.04); incomplete depletion (Gomez Mendez 2018 CJASN 78% [V-abs])") \
+  X(rtx_tissue, 0.04, "-", 0.0, 0.0, 1.0,                                                       \
+    SRC_CAL "rituximab reach on tissue autoreactive B: remission then relapse after rituximab in refractory SLE (Catapano 2010: 87% remission, 67% relapse at median 11 months [V-abs]); incomplete depletion (Gomez Mendez 2018 CJASN 78% [V-abs]); LUNAR's fit (0.0074) removed the remission and is not used") \
   X(bel_cl, 0.204, "L/day", 0.0, 0.01, 10.0, "Struemper 2018 Clin Pharmacokinet CL [V] models.md 6") \
   X(bel_v, 4.95, "L", 0.0, 0.5, 50.0, "derived: Vc + Vp = 2.30 + 2.65 L (Struemper 2018 [V])") \
   X(bel_kd, 0.0403, "mg/L", 0.0, 1e-5, 100.0, "derived: KD 0.274 nM x 147 kDa (Marcantonio 2022 [V])") \
