@@ -234,6 +234,9 @@ void remit__population_draw(const remit__population *pp, uint64_t seed, int repl
     u = fmin(fmax(u, 1e-15), 1.0 - 1e-15);
     cov[i] = marginal(&pp->pop.covariates[i], u);
   }
+  if (!params) {
+    return;
+  }
   memcpy(params, pp->typical, sizeof(double) * (size_t)pp->n_params);
   int nv = pp->n_vary;
   if (nv == 0) {
@@ -264,6 +267,8 @@ void remit__population_model_covariates(const double *c, remit_covariates *out) 
   out->sledai0 = c[REMIT_COV_SLEDAI];
   out->renal = c[REMIT_COV_RENAL] >= 0.5 ? 1 : 0;
 }
+
+const double *remit__population_typical(const remit__population *pp) { return pp->typical; }
 
 int remit__population_n_varying(const remit__population *pp) { return pp->n_vary; }
 const int *remit__population_varying(const remit__population *pp) { return pp->vary; }

@@ -26,9 +26,15 @@ remit_status remit__population_create(remit_context *ctx, const remit_scenario *
 void remit__population_destroy(remit_context *ctx, remit__population **pp);
 
 /* Draws patient `patient` of replicate `replicate`: covariates
- * (REMIT_N_COVARIATES values) and the spec's n_params parameter values. */
+ * (REMIT_N_COVARIATES values) and the spec's n_params parameter values.
+ * params may be NULL when only the covariates are needed (screening): the
+ * streams are separate, so the covariates are the same either way. */
 void remit__population_draw(const remit__population *pp, uint64_t seed, int replicate,
                             long patient, double *covariates, double *params);
+
+/* The typical parameter values (table, then the scenario's parameter set and
+ * overrides): n_params values owned by pp. */
+const double *remit__population_typical(const remit__population *pp);
 
 /* The model covariates from the population covariates. */
 void remit__population_model_covariates(const double *covariates, remit_covariates *out);

@@ -384,12 +384,10 @@ static remit_status enrol(trial *T, int replicate, enrolled **list, long *n_list
    * few eligible patients does not reserve memory for all of them. */
   long cap = target > 0 && target < 4096 ? target : 4096;
   enrolled *e = remit__calloc(T->ctx, (size_t)cap, sizeof(*e));
-  double *params = remit__calloc(T->ctx, (size_t)T->spec->n_params, sizeof(double));
   block_state *bs = remit__calloc(T->ctx, 1000, sizeof(*bs));
   int n_bs = 0;
-  if (!e || !params || !bs) {
+  if (!e || !bs) {
     remit__free(T->ctx, e);
-    remit__free(T->ctx, params);
     remit__free(T->ctx, bs);
     return REMIT_ERR_NOMEM;
   }
@@ -413,7 +411,7 @@ static remit_status enrol(trial *T, int replicate, enrolled **list, long *n_list
       cap *= 2;
     }
     enrolled *p = &e[n];
-    remit__population_draw(T->pop, sc->seed, replicate, i, p->cov, params);
+    remit__population_draw(T->pop, sc->seed, replicate, i, p->cov, NULL);
     if (screen(T, p->cov)) {
       continue;
     }
@@ -462,7 +460,6 @@ static remit_status enrol(trial *T, int replicate, enrolled **list, long *n_list
     remit__free(T->ctx, bs[b].labels);
   }
   remit__free(T->ctx, bs);
-  remit__free(T->ctx, params);
   if (st != REMIT_OK) {
     remit__free(T->ctx, e);
     return st;
@@ -788,10 +785,10 @@ static remit_status write_patient(trial *T, remit__store *store, int replicate, 
 /* Screen failures between two enrolled patients are written with the chunk
  * that holds the later one, so the patients table is complete on resume. */
 static remit_status write_screen_failures(trial *T, remit__store *store, int replicate, long from,
-                                          long to, double *params) {
+                                          long to) {
   double cov[REMIT_N_COVARIATES];
   for (long i = from; i < to; i++) {
-    remit__population_draw(T->pop, T->sc->seed, replicate, i, cov, params);
+    remit__population_draw(T->pop, T->sc->seed, replicate, i, cov, NULL);
     const char *why = screen(T, cov);
     if (!why) {
       continue;
@@ -1445,11 +1442,6 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
   if (st != REMIT_OK) {
     return st;
   }
-  double *params = remit__calloc(T->ctx, (size_t)T->spec->n_params, sizeof(double));
-  if (!params) {
-    remit__free(T->ctx, e);
-    return REMIT_ERR_NOMEM;
-  }
   if (sc->design.kind == REMIT_DESIGN_ESCALATION_3P3) {
     /* 3+3: cohorts of three at a level; 0/3 DLT escalate, 1/3 add three
      * (escalate if 1/6), otherwise stop.  Each cohort is one chunk. */
@@ -1469,7 +1461,7 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
       if (!remit__store_chunk_done(store, rep, chunk)) {
         st = remit__store_begin_chunk(store, rep, chunk);
         for (int k = 0; st == REMIT_OK && k < 3; k++) {
-          st = write_screen_failures(T, store, rep, screened_to, e[next + k].pid, params);
+          st = write_screen_failures(T, store, rep, screened_to, e[next + k].pid);
           screened_to = e[next + k].pid + 1;
           if (st == REMIT_OK) {
             st = write_patient(T, store, rep, &e[next + k], &cb->out[k]);
@@ -1545,14 +1537,14 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
       }
       st = remit__store_begin_chunk(store, rep, (int)chunk);
       for (int k = 0; st == REMIT_OK && k < m; k++) {
-        st = write_screen_failures(T, store, rep, screened_to, e[from + k].pid, params);
+        st = write_screen_failures(T, store, rep, screened_to, e[from + k].pid);
         screened_to = e[from + k].pid + 1;
         if (st == REMIT_OK) {
           st = write_patient(T, store, rep, &e[from + k], &cb->out[k]);
         }
       }
       if (st == REMIT_OK) {
-        st = write_screen_failures(T, store, rep, screened_to, until, params);
+        st = write_screen_failures(T, store, rep, screened_to, until);
         screened_to = until;
       }
       if (st == REMIT_OK) {
@@ -1564,7 +1556,6 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
       }
     }
   }
-  remit__free(T->ctx, params);
   remit__free(T->ctx, e);
   return st;
 }
@@ -1605,15 +1596,10 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
       /* The table as used: typical values after the scenario's parameter
        * set and overrides (the same values the population draws around). */
       memcpy(table, T.spec->params, sizeof(*table) * (size_t)T.spec->n_params);
-      double *cov = remit__calloc(ctx, REMIT_N_COVARIATES, sizeof(double));
-      double *typ = remit__calloc(ctx, (size_t)T.spec->n_params, sizeof(double));
-      if (cov && typ && remit__scenario_typical(ctx, sc, T.spec, typ) == REMIT_OK) {
-        for (int k = 0; k < T.spec->n_params; k++) {
-          table[k].value = typ[k];
-        }
+      const double *typ = remit__population_typical(T.pop);
+      for (int k = 0; k < T.spec->n_params; k++) {
+        table[k].value = typ[k];
       }
-      remit__free(ctx, cov);
-      remit__free(ctx, typ);
       remit__run_info info = {sc->text ? sc->text : "", sc->path, sc->seed, T.spec->name, NULL,
                               NULL, table, T.spec->n_params};
       st = remit__store_open(ctx, opt->output, &info, opt->resume, opt->overwrite, &store);
