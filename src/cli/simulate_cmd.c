@@ -429,7 +429,11 @@ static int row_of(const double *times, int nt, double day) {
 static void print_summary(const remit_model_spec *spec, const sim_args *a, const double *times,
                           int nt, const double *R, const remit_sim_stats *st, double ms) {
   const remit_covariates *c = &a->cov;
-  printf("remit %s | model %s | therapy %s", remit_version(), spec->name, a->therapy);
+  int reference = strcmp(spec->name, "reference") == 0 && a->n_events == 0;
+  printf("remit %s | model %s | %s %s", remit_version(), spec->name,
+         reference ? "regimen" : "therapy",
+         reference ? "of shared/peers/MODEL.md (Flu 45 mg d-5..-3, Cy 1800 mg d-3, CE 10 d0)"
+                   : a->therapy);
   if (strcmp(a->therapy, "none") != 0 && strcmp(spec->name, "sle") == 0) {
     int k = remit_spec_input_index(spec, a->therapy);
     double dose = a->dose_set ? a->dose : 0.0;
