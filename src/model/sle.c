@@ -143,8 +143,8 @@
   X(a_r, 0.16, "1/day", 0.0, 0.0, 5.0,                                                          \
     SRC_CAL "maximal IC-driven expansion of activated autoreactive B (6 x a_d) [GAP]")          \
   X(a_d, 0.0266, "1/day", 0.0, 0.0, 1.0, "Macallan 2005 memory B turnover 2.66 %/day [V-abs]")   \
-  X(a_ebaff, 0.25, "-", 0.0, 0.0, 10.0,                                                         \
-    SRC_CAL "BAFF dependence of activated autoreactive B: BLISS-52 SRI-4 belimumab arms (0.514/0.576 [V]) lowered from 0.3 as far as the renal-baseline and typical-patient belimumab behaviours allow (tests/unit/test_sle.c); 0.09 fitted BLISS better but broke them (2026-11-22)") \
+  X(a_ebaff, 0.11, "-", 0.0, 0.0, 10.0,                                                         \
+    SRC_CAL "BAFF dependence of activated autoreactive B: BLISS-52 SRI-4 placebo and belimumab arms (0.436/0.514/0.576 [V]) with bel_kd (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.25") \
   X(a_kcap0, 4.0, "cells/uL", 0.0, 0.01, 1000.0,                                                \
     SRC_CAL "autoreactive compartment scale at severity 1 (x severity)")                       \
   X(a_kx0, 0.5, "-", 0.0, 0.001, 100.0,                                                         \
@@ -159,8 +159,8 @@
   X(ifn_k, 0.5, "1/day", 0.0, 0.01, 50.0, "[GAP] IFN signature turnover ~days (peers' benchmark 0.5/day)") \
   X(ifn_ic, 9.0, "-", 0.0, 0.0, 100.0,                                                          \
     SRC_CAL "IC-driven IFN: signature ~10x healthy in active SLE [M]")                          \
-  X(ifn_w_act, 0.05, "-", 0.0, 0.0, 1.0,                                                        \
-    SRC_CAL "IFN amplification of B activation; anifrolumab modest (TULIP-2 BICLA +16 points [V])") \
+  X(ifn_w_act, 0.02, "-", 0.0, 0.0, 1.0,                                                        \
+    SRC_CAL "IFN amplification of B activation: TULIP pooled SRI-4 0.401/0.522 and BICLA [V] with skin_wifn and bilag_b (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.05") \
   X(ifn_ref, 10.0, "-", 0.0, 1.0, 100.0, SRC_CAL "IFN level of the severity-1 patient (skin drive normaliser)") \
   X(baff_syn, 100.0, "ng/mL/day", 0.0, 0.0, 1e5,                                                \
     SRC_CAL "healthy BAFF ~3 ng/mL (Arch Rheumatol cohort controls [V] models.md 2.5)")         \
@@ -180,14 +180,18 @@
   X(il6_wic, 3.0, "pg/mL", 0.0, 0.0, 1000.0, SRC_CAL "disease IL-6 per IC unit [GAP]")        \
   X(il6_kcar, 60.0, "pg/mL/day per cells/uL", 0.3, 0.0, 1e5,                                    \
     SRC_CAL "CAR-T-driven IL-6; CRS grade <=1 in SLE (Mackensen 2022 3/5 grade 1; RESET 90% none/grade 1 [V2])") \
-  X(org_kkid, 0.023, "1/day", 0.0, 0.001, 10.0,                                                 \
-    SRC_CAL "renal inflammation t1/2 30 d; SLEDAI 0 by month 3 (Mackensen 2022 [V])")          \
+  X(org_kkid, 0.05, "1/day", 0.5, 0.001, 10.0,                                                 \
+    SRC_CAL "renal inflammation t1/2 14 d: SLEDAI 0 by month 3 after CAR-T with the chronic proteinuria of prot_chronic (Mackensen 2022 [V]); IIV 50 %: LUNAR/Deng 2017 renal responses [V] (hand calibration 2026-11-22; was 0.023, no IIV) [GAP]") \
   X(org_kmuco, 0.05, "1/day", 0.0, 0.001, 10.0, SRC_CAL "mucocutaneous t1/2 14 d [GAP]")        \
   X(org_kmsk, 0.05, "1/day", 0.0, 0.001, 10.0, SRC_CAL "musculoskeletal t1/2 14 d [GAP]")      \
   X(org_ksero, 0.1, "1/day", 0.0, 0.001, 10.0, SRC_CAL "serosal t1/2 7 d [GAP]")               \
-  X(skin_wifn, 0.5, "-", 0.0, 0.0, 1.0, SRC_CAL "IFN share of mucocutaneous drive (anifrolumab skin benefit, TULIP [M])") \
+  X(skin_wifn, 0.25, "-", 0.0, 0.0, 1.0,                                                        \
+    SRC_CAL "IFN share of mucocutaneous drive: anifrolumab skin benefit (TULIP [M]); TULIP-2/pooled BICLA and SRI-4 effect sizes [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.5") \
   X(prot_base, 0.08, "g/day", 0.0, 0.0, 1.0, "[M] normal proteinuria < 0.15 g/day")            \
   X(prot_k, 2.5, "g/day", 0.0, 0.0, 50.0, SRC_CAL "proteinuria per renal inflammation unit; LN 2.5 g/d (Liang 2010 [V])") \
+  X(prot_chronic, 0.2, "g/day", 0.6, 0.0, 20.0,                                                 \
+    SRC_CAL "proteinuria from chronic (non-inflammatory) glomerular lesions in lupus nephritis, renal patients only; " \
+    "it keeps part of LN patients above the response cut-offs after inflammation resolves: LUNAR placebo and Deng 2017 renal responses [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md) [GAP]") \
   X(dmg_kact, 0.00009, "SDI/day per unit", 0.0, 0.0, 0.1,                                      \
     SRC_CAL "33-50% with damage in 5 y (Bell 2022 Lupus [V-abs]) -> ~0.1 SDI/y at SLEDAI 10")  \
   X(dmg_kgc, 0.00004, "SDI/day per mg/day", 0.0, 0.0, 0.1,                                      \
@@ -198,11 +202,12 @@
   X(rtx_ec50, 5.87, "mg/L", 0.0, 0.01, 1000.0, "Chen 2024 Front Pharmacol 14:1319744 EC50 [V] models.md 2.6") \
   X(rtx_kmax, 0.7, "1/day", 0.0, 0.0, 10.0,                                                     \
     "derived: 35-fold x kout 0.02/day (PMC6624401 rituximab in autoimmune disease [V])")       \
-  X(rtx_tissue, 0.04, "-", 0.0, 0.0, 1.0,                                                       \
-    SRC_CAL "rituximab reach on tissue autoreactive B: remission then relapse after rituximab in refractory SLE (Catapano 2010: 87% remission, 67% relapse at median 11 months [V-abs]); incomplete depletion (Gomez Mendez 2018 CJASN 78% [V-abs]); LUNAR's fit (0.0074) removed the remission and is not used") \
+  X(rtx_tissue, 0.004, "-", 0.0, 0.0, 1.0,                                                       \
+    SRC_CAL "rituximab reach on tissue autoreactive B: remission then relapse after rituximab in refractory SLE (Catapano 2010: 87% remission, 67% relapse at median 11 months [V-abs]); incomplete depletion (Gomez Mendez 2018 CJASN 78% [V-abs]); LUNAR rituximab arm ORR 0.569 [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.04") \
   X(bel_cl, 0.204, "L/day", 0.0, 0.01, 10.0, "Struemper 2018 Clin Pharmacokinet CL [V] models.md 6") \
   X(bel_v, 4.95, "L", 0.0, 0.5, 50.0, "derived: Vc + Vp = 2.30 + 2.65 L (Struemper 2018 [V])") \
-  X(bel_kd, 0.0403, "mg/L", 0.0, 1e-5, 100.0, "derived: KD 0.274 nM x 147 kDa (Marcantonio 2022 [V])") \
+  X(bel_kd, 2.0, "mg/L", 0.0, 1e-5, 100.0,                                                      \
+    SRC_CAL "in vivo effective BAFF neutralisation constant (tissue exposure, membrane BAFF and APRIL not modelled): BLISS-52 1 vs 10 mg/kg SRI-4 [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md); the in vitro KD is 0.0403 mg/L = 0.274 nM x 147 kDa (Marcantonio 2022 [V])") \
   X(anf_cl, 0.193, "L/day", 0.0, 0.01, 10.0, "Almquist 2022 J Clin Pharmacol CL (IFNGS-high) [V] models.md 6") \
   X(anf_v, 6.23, "L", 0.0, 0.5, 50.0, "derived: Vc + Vp = 2.93 + 3.30 L (Almquist 2022 [V])")   \
   X(anf_ic50, 0.105, "mg/L", 0.0, 1e-5, 100.0, "derived: Kss 0.712 nM x 148 kDa (Almquist 2022 [V])") \
@@ -254,6 +259,17 @@
   X(th_wbc_sledai, 3000.0, "cells/uL", 0.0, 0.0, 20000.0, "SLEDAI-2K leukopenia < 3 x10^9/L (clinical.md 4.1) [V]") \
   X(th_c3, 90.0, "mg/dL", 0.0, 0.0, 300.0, "[M] C3 lower limit of normal (SLEDAI low complement, clinical.md 4.1)") \
   X(th_dsdna, 30.0, "IU/mL", 0.0, 0.0, 10000.0, "[M] anti-dsDNA cut-off, assay-dependent (SLEDAI DNA binding)") \
+  /* BILAG-like grades of the organ domains the model resolves: activity in   \
+   * units of the domain's lowest SLEDAI item threshold (th_rash,            \
+   * th_arthritis, th_pleurisy); BILAG-2004 grades severity within a domain, \
+   * SLEDAI only presence, so a domain can improve from B to C while its     \
+   * SLEDAI item is still present (docs/endpoints.md).                        */ \
+  X(bilag_c, 0.5, "x item threshold", 0.0, 0.0, 100.0,                                        \
+    SRC_CAL "BILAG-like grade C (mild) from half the lowest SLEDAI item threshold of the domain [GAP mapping]") \
+  X(bilag_b, 1.5, "x item threshold", 0.0, 0.0, 100.0,                                        \
+    SRC_CAL "BILAG-like grade B (moderate; 1 = where the domain's first SLEDAI item appears): TULIP-2 and pooled BICLA, both arms [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md) [GAP mapping]") \
+  X(bilag_a, 5.0, "x item threshold", 0.0, 0.0, 100.0,                                        \
+    SRC_CAL "BILAG-like grade A (severe): about th_vasculitis/th_rash and th_myositis/th_arthritis [GAP mapping]") \
   X(pga_k, 3.0, "organ unit", 0.0, 0.01, 100.0,                                                       \
     SRC_CAL "PGA proxy 3 x A/(A + K), A = organ inflammation sum; baseline PGA ~1.4 in BLISS-type populations [M]; BLISS-52 LLDAS (PGA <= 1) checked (remit fit / hand calibration, 2026-11-22; was 2.0) [GAP]") \
   X(crs_il6_1, 20.0, "pg/mL", 0.0, 0.0, 1e6,                                                    \
@@ -486,6 +502,9 @@ static const remit_input sle_inputs[NI] = {
   X(sledai2k, "points", "SLEDAI-2K total (0-105)")                                          \
   X(csledai, "points", "clinical SLEDAI (without low complement and anti-dsDNA)")           \
   X(pga, "0-3", "physician global assessment proxy: 3 A/(A + pga_k), A = organ sum")        \
+  X(bilag_mucocutaneous, "1-4", "BILAG-like grade: 1 none, 2 C, 3 B, 4 A (muco / th_rash vs bilag_c/b/a)") \
+  X(bilag_musculoskeletal, "1-4", "BILAG-like grade (msk / th_arthritis vs bilag_c/b/a)")     \
+  X(bilag_cardiorespiratory, "1-4", "BILAG-like grade (serositis / th_pleurisy vs bilag_c/b/a)") \
   X(dsdna_abnormal, "0/1", "anti-dsDNA above th_dsdna")                                     \
   X(c3_low, "0/1", "C3 below th_c3")                                                        \
   X(anti_dsdna, "IU/mL", "anti-dsDNA")                                                      \
@@ -719,11 +738,17 @@ static inline double grade_high(double x, double g1, double g2, double g3, doubl
   return gt(x, g1) + gt(x, g2) + gt(x, g3) + gt(x, g4);
 }
 
+/* BILAG-like grade code of a domain from its activity x (in units of its
+ * lowest SLEDAI item threshold): 1 none, 2 C, 3 B, 4 A. */
+static inline double bilag_grade(double x, const double *p) {
+  return 1.0 + (x >= p[P_bilag_c]) + (x >= p[P_bilag_b]) + (x >= p[P_bilag_a]);
+}
+
 static void sle_readout(double t, const double *y, const double *p, double *r, void *user) {
   (void)t;
   (void)user;
   const double w8 = p[P_sl_w8], w4 = p[P_sl_w4], w2 = p[P_sl_w2], w1 = p[P_sl_w1];
-  const double prot = p[P_prot_base] + p[P_prot_k] * y[S_kid];
+  const double prot = p[P_prot_base] + p[D_SKID] * p[P_prot_chronic] + p[P_prot_k] * y[S_kid];
   const double lymph = y[S_t_cells] + y[S_b_n] + y[S_b_m] + y[S_b_a] + y[S_car_e] + y[S_car_m] +
                        y[S_car_x] + y[S_bcar_e] + y[S_bcar_m];
   const double wbc = y[S_anc] + lymph + p[P_wbc_mono];
@@ -759,6 +784,9 @@ static void sle_readout(double t, const double *y, const double *p, double *r, v
   }
   r[R_sledai2k] = total;
   r[R_csledai] = total - r[R_sledai_complement] - r[R_sledai_dsdna];
+  r[R_bilag_mucocutaneous] = bilag_grade(y[S_muco] / p[P_th_rash], p);
+  r[R_bilag_musculoskeletal] = bilag_grade(y[S_msk] / p[P_th_arthritis], p);
+  r[R_bilag_cardiorespiratory] = bilag_grade(y[S_sero] / p[P_th_pleurisy], p);
   const double organ = y[S_kid] + y[S_muco] + y[S_msk] + y[S_sero];
   r[R_pga] = 3.0 * organ / (organ + p[P_pga_k]);
   r[R_dsdna_abnormal] = gt(y[S_ads], p[P_th_dsdna]);

@@ -107,13 +107,29 @@ remit__bilag_grade remit__bilag_grade_of(uint32_t items, remit__bilag_domain d, 
   return max_w >= BILAG_B_ITEM_WEIGHT ? REMIT_BILAG_B : REMIT_BILAG_C;
 }
 
+_Static_assert(REMIT_VISIT_N_DOMAINS == REMIT_N_BILAG_DOMAINS, "visit.h domain count");
+
 void remit__bilag_grades(const remit__visit *visits, int k, remit__bilag_grade grades[REMIT_N_BILAG_DOMAINS]) {
   uint32_t history = 0;
   for (int j = 0; j < k; j++) {
     history |= visits[j].items;
   }
   for (int d = 0; d < REMIT_N_BILAG_DOMAINS; d++) {
-    grades[d] = remit__bilag_grade_of(visits[k].items, (remit__bilag_domain)d, history);
+    int graded = visits[k].bilag[d];
+    if (!graded) {
+      grades[d] = remit__bilag_grade_of(visits[k].items, (remit__bilag_domain)d, history);
+      continue;
+    }
+    /* The model's grade; D or E by whether the domain was active before. */
+    int before = (history & remit__bilag_domain_items((remit__bilag_domain)d)) != 0;
+    for (int j = 0; j < k && !before; j++) {
+      before = visits[j].bilag[d] >= 2;
+    }
+    grades[d] = graded >= 4   ? REMIT_BILAG_A
+                : graded == 3 ? REMIT_BILAG_B
+                : graded == 2 ? REMIT_BILAG_C
+                : before      ? REMIT_BILAG_D
+                              : REMIT_BILAG_E;
   }
 }
 

@@ -37,6 +37,9 @@ typedef enum remit__sledai_item {
 extern const char *const remit__sledai_item_name[REMIT_N_SLEDAI_ITEMS];
 extern const int remit__sledai_weight[REMIT_N_SLEDAI_ITEMS];
 
+/* The eight BILAG-like domains (endpoints.h, remit__bilag_domain). */
+#define REMIT_VISIT_N_DOMAINS 8
+
 typedef struct remit__visit {
   double day;
   uint32_t items;          /* bit k set: SLEDAI-2K item k present */
@@ -51,6 +54,10 @@ typedef struct remit__visit {
   double igg;              /* g/L, measured */
   double b_cells;          /* cells/uL, measured */
   double damage;           /* SLICC/ACR damage index (SDI) proxy */
+  /* Graded BILAG-like activity per domain (remit__bilag_domain order) where
+   * the model grades it (its `bilag_<domain>` readouts): 0 not graded (the
+   * grade comes from the SLEDAI items), 1 not active, 2 C, 3 B, 4 A. */
+  uint8_t bilag[REMIT_VISIT_N_DOMAINS];
 } remit__visit;
 
 /* Daily series of one patient (day grid from the trial's start to the end

@@ -96,6 +96,7 @@ typedef struct trial {
   double *days;
   int rd[RD_N];
   int items[REMIT_N_SLEDAI_ITEMS]; /* readout index of each SLEDAI item */
+  int bilag[REMIT_N_BILAG_DOMAINS]; /* readout index of `bilag_<domain>`, -1 if the model has none */
   double th_c3, th_dsdna, th_prot;
   int in_pred;
   int in_trigger;   /* the model's flare_trigger input, -1 if none */
@@ -214,6 +215,11 @@ static remit_status setup(trial *T) {
       return REMIT_ERROR(T->ctx, REMIT_ERR_MODEL, "model %s: readout %d is not a SLEDAI item",
                          T->spec->name, k);
     }
+  }
+  for (int d = 0; d < REMIT_N_BILAG_DOMAINS; d++) {
+    char name[64];
+    snprintf(name, sizeof name, "bilag_%s", remit__bilag_domain_name[d]);
+    T->bilag[d] = remit_spec_readout_index(T->spec, name);
   }
   const char *th[] = {"th_c3", "th_dsdna", "th_prot"};
   double *thv[] = {&T->th_c3, &T->th_dsdna, &T->th_prot};
@@ -556,6 +562,10 @@ static void fill_visit(const trial *T, const worker *w, const remit_dose *doses,
   v->immunosuppressants = n_immunosuppressants(T, doses, n_doses, day);
   v->new_treatment = 0;
   v->damage = R[T->rd[RD_DAMAGE]];
+  for (int d = 0; d < REMIT_N_BILAG_DOMAINS; d++) {
+    double g = T->bilag[d] >= 0 ? R[T->bilag[d]] : 0.0;
+    v->bilag[d] = (uint8_t)(g >= 1.0 && g <= 4.0 ? g : 0.0);
+  }
 }
 
 static void run_patient(const trial *T, worker *w, int replicate, const enrolled *e,

@@ -139,7 +139,9 @@ static void test_shipped(void) {
       ep = s->endpoints[k].primary ? &s->endpoints[k] : ep;
     }
     REMIT_CHECK(ep && ep->kind == REMIT_EP_BICLA && ep->day == 364.0, "TULIP-2 primary BICLA wk 52");
-    REMIT_CHECK(s->n_arms == 2 && s->design.kind == REMIT_DESIGN_PARALLEL, "TULIP-2 two arms");
+    /* Two randomised arms, each split into a low and a tapered high
+     * glucocorticoid stratum (tulip2.yaml). */
+    REMIT_CHECK(s->n_arms == 4 && s->design.kind == REMIT_DESIGN_PARALLEL, "TULIP-2 two arms x two GC strata");
     remit_scenario_destroy(&s);
   }
   s = load(ctx, SHIPPED "saint_louis_msc.yaml");

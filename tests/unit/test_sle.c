@@ -322,8 +322,24 @@ int main(void) {
     run bx = {0};
     REMIT_CHECK(simulate(&bx, db, nb, 0, 0, NULL, 0) == 0, "%s simulates", bio[k]);
     double mm = mean_over(&bx, "sledai2k", 0, 365);
-    printf("%s: mean SLEDAI year 1 %g vs untreated %g; d365 %g\n", bio[k], mm, base_mean, R(&bx, 365, "sledai2k"));
-    REMIT_CHECK(mm < base_mean && R(&bx, 365, "sledai2k") >= 4, "%s lowers activity modestly", bio[k]);
+    double pga = mean_over(&bx, "pga", 28, 365), pga_un = mean_over(&un, "pga", 28, 365);
+    printf("%s: mean SLEDAI year 1 %g vs untreated %g; d365 %g; mean PGA %g vs %g\n", bio[k], mm, base_mean,
+           R(&bx, 365, "sledai2k"), pga, pga_un);
+    /* Modest: in BLISS-52 and TULIP-2 the drug adds 8-17 responders per 100
+     * over placebo (clinical.md 3.1), so the typical patient improves
+     * (lower PGA) without an immune reset; whether her SLEDAI items clear is
+     * a cohort question, checked by remit validate (docs/validation.md). */
+    REMIT_CHECK(mm <= base_mean && pga < 0.97 * pga_un && R(&bx, 365, "sledai2k") >= 4,
+                "%s lowers activity modestly", bio[k]);
+    if (k == 0) {
+      /* BAFF blockade: fewer B cells, less anti-dsDNA, more C3 (BLISS biomarkers [M]). */
+      REMIT_CHECK(R(&bx, 365, "bcells") < 0.8 * R(&un, 365, "bcells") &&
+                      R(&bx, 365, "anti_dsdna") < 0.95 * R(&un, 365, "anti_dsdna") &&
+                      R(&bx, 365, "c3_mg_dl") > R(&un, 365, "c3_mg_dl"),
+                  "belimumab lowers B cells (%g vs %g) and anti-dsDNA (%g vs %g), raises C3",
+                  R(&bx, 365, "bcells"), R(&un, 365, "bcells"), R(&bx, 365, "anti_dsdna"),
+                  R(&un, 365, "anti_dsdna"));
+    }
     run_free(&bx);
   }
 
@@ -387,8 +403,12 @@ int main(void) {
     printf("rituximab d730: anti-dsDNA %g with trigger at d180 vs %g without; SLEDAI %g vs %g\n",
            R(&rf, 730, "anti_dsdna"), R(&rr, 730, "anti_dsdna"), R(&rf, 730, "sledai2k"),
            R(&rr, 730, "sledai2k"));
-    REMIT_CHECK(R(&rf, 730, "anti_dsdna") > 2 * R(&rr, 730, "anti_dsdna"),
-                "trigger re-ignites the autoreactive loop after rituximab");
+    /* Rituximab on its own gives no durable reset: the randomised trials
+     * (LUNAR, EXPLORER: no gain over standard care, clinical.md 3.1) outrank
+     * the open-label series (Catapano 2010), so the loop survives
+     * depletion and the trigger finds it active. */
+    REMIT_CHECK(R(&rf, 730, "anti_dsdna") > 10 * max_over(&cf, "anti_dsdna", 300, 730, NULL),
+                "the autoreactive loop is active after rituximab + trigger, not after CAR-T");
     REMIT_CHECK(R(&rf, 730, "sledai2k") >= 4 && R(&rf, 730, "sledai2k") > R(&cf, 730, "sledai2k"),
                 "after rituximab a trigger re-ignites disease more than after CAR-T");
     run_free(&fl);
