@@ -28,6 +28,8 @@
  *    can die (SLE mortality), withdraw, or flare; a severe flare makes them
  *    ineligible with a given probability.  Queues are first come, first served,
  *    or (`queue: severity`) served by baseline SLEDAI-2K, highest first.
+ *    Apheresis and admission wait for the centre to be open (calendars:
+ *    closed weekends and weeks).
  *
  * 3. Cost-effectiveness, a continuous-time microsimulation per patient
  *    (first-order) inside a PSA loop (second-order): wait in active disease
@@ -361,7 +363,9 @@ enum {
   EV_ICU_START,
   EV_ICU_END,
   EV_DISCHARGE,
-  EV_WAIT_HAZARD
+  EV_WAIT_HAZARD,
+  EV_APH_OPEN,   /* the centre opens: a held apheresis unit starts */
+  EV_ADMIT_OPEN  /* the centre opens: a held bed admits */
 };
 
 /* Where a waiting patient is, so a dropout can leave the right queue. */
@@ -500,8 +504,43 @@ static remit_status drop(des_run *D, long id, pw_reason why) {
 static remit_status want(des_run *D, long id, int kind, int queue_phase,
                          remit_status (*granted)(des_run *, long));
 
+/* Centre calendars.  Day 0 of the simulation is taken to be a Monday,
+ * 1 January [assumption]; weekday = floor(t) mod 7 (5, 6: Saturday,
+ * Sunday) and week of the year = floor((floor(t) mod 365.25) / 7) + 1, so the
+ * weeks drift by a day and a quarter a year against a real calendar
+ * (about six days over a five-year horizon). */
+static int centre_open(const pw_centre *c, double day) {
+  if (c->weekends_closed && fmod(day, 7.0) >= 5.0) {
+    return 0;
+  }
+  int week = (int)(fmod(day, 365.25) / 7.0) + 1;
+  return !(c->closed_weeks >> week & 1u);
+}
+
+/* The first time >= t at which the centre is open: t itself, or the start
+ * of the next open day.  The loader refuses calendars closed all year. */
+static double next_open(const des_run *D, int centre, double t) {
+  const pw_centre *c = &D->sc->centres[centre];
+  double day = floor(t);
+  if (centre_open(c, day)) {
+    return t;
+  }
+  for (int i = 0; i < 400 && !centre_open(c, day); i++) {
+    day += 1.0;
+  }
+  return day;
+}
+
+/* A unit granted while the centre is closed is held until it opens; the
+ * patient is still waiting (hazards run), and a dropout in the meantime
+ * gives the unit back when the opening event fires. */
 static remit_status start_apheresis(des_run *D, long id) {
   pw_patient *p = &D->pt[id];
+  double t_open = next_open(D, p->centre, D->des.now);
+  if (t_open > D->des.now) {
+    p->phase = PH_APH;
+    return sched(D, t_open, EV_APH_OPEN, id, 0);
+  }
   p->phase = PH_APH;
   p->n_aph++;
   if (isnan(p->t_aph)) {
@@ -545,6 +584,11 @@ static remit_status reserve_line(des_run *D, long id) {
 
 static remit_status admit(des_run *D, long id) {
   pw_patient *p = &D->pt[id];
+  double t_open = next_open(D, p->centre, D->des.now);
+  if (t_open > D->des.now) {
+    p->phase = PH_DELAY;
+    return sched(D, t_open, EV_ADMIT_OPEN, id, 0);
+  }
   p->phase = PH_ADMITTED;
   p->t_admit = D->des.now;
   p->gen++; /* no more disease events while waiting */
@@ -710,6 +754,13 @@ static remit_status on_event(des_run *D, const remit__event *ev) {
   case EV_DISCHARGE:
     p->t_discharge = now;
     st = give_back(D, p->centre, RC_BED, admit);
+    break;
+  case EV_APH_OPEN:
+    st = p->status == PW_WAITING ? start_apheresis(D, id)
+                                 : give_back(D, p->centre, RC_APH, start_apheresis);
+    break;
+  case EV_ADMIT_OPEN:
+    st = p->status == PW_WAITING ? admit(D, id) : give_back(D, p->centre, RC_BED, admit);
     break;
   case EV_WAIT_HAZARD: {
     if (p->status != PW_WAITING || ev->arg != p->gen) {

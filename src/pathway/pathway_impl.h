@@ -44,6 +44,9 @@ typedef struct pw_centre {
   int beds;               /* beds for lymphodepletion, infusion and stay */
   int icu_beds;
   int lines;              /* point-of-care manufacturing lines */
+  /* Calendar of apheresis and admission (lymphodepletion, MSC infusion). */
+  int weekends_closed;
+  uint64_t closed_weeks;  /* bit w set: week w (1..53) of each year is closed */
 } pw_centre;
 
 typedef enum pw_strategy_kind {

@@ -205,11 +205,38 @@ static remit_status get_opt_word(loader *L, const yaml_node_t *parent, const cha
     }                         \
   } while (0)
 
+/* centres[i].closed_weeks: weeks of the year (1..53) without apheresis or
+ * admissions, at most 26, so that an open day always comes within half a
+ * year (pathway.c, next_open). */
+static remit_status parse_closed_weeks(loader *L, const yaml_node_t *c, const char *cfield,
+                                       pw_centre *ce) {
+  char f[REMIT__YAML_FIELD_LEN], fi[REMIT__YAML_FIELD_LEN];
+  yaml_node_t *n = remit__yaml_map_get(&L->y, c, "closed_weeks");
+  if (!n) {
+    return REMIT_OK;
+  }
+  remit__yaml_join(f, cfield, "closed_weeks");
+  TRY(remit__yaml_check_seq(&L->y, n, f, 0, 26, "week numbers"));
+  for (int i = 0; i < remit__yaml_seq_len(n); i++) {
+    yaml_node_t *it = remit__yaml_seq_at(&L->y, n, i);
+    int w;
+    remit__yaml_join_index(fi, f, i);
+    TRY(remit__yaml_get_int(&L->y, it, fi, 1, 53, &w));
+    if (ce->closed_weeks >> w & 1u) {
+      return remit__yaml_fail(&L->y, it, fi, "week %d is given twice", w);
+    }
+    ce->closed_weeks |= (uint64_t)1 << w;
+  }
+  return REMIT_OK;
+}
+
 static remit_status parse_centres(loader *L, const yaml_node_t *n) {
   remit_pathway_scenario *s = L->s;
   const char *field = "pathway.centres";
-  static const char *const keys[] = {"name", "weight", "slots_per_month", "apheresis", "beds",
-                                     "icu_beds", "lines", NULL};
+  static const char *const keys[] = {"name",     "weight", "slots_per_month", "apheresis",
+                                     "beds",     "icu_beds", "lines", "weekends",
+                                     "closed_weeks", NULL};
+  static const char *const weekends[] = {"open", "closed", NULL};
   TRY(remit__yaml_check_seq(&L->y, n, field, 1, REMIT_SCENARIO_MAX_CENTRES, "centres"));
   s->n_centres = remit__yaml_seq_len(n);
   s->centres = remit__calloc(L->y.ctx, (size_t)s->n_centres, sizeof(*s->centres));
@@ -249,6 +276,8 @@ static remit_status parse_centres(loader *L, const yaml_node_t *n) {
     TRY(get_opt_int(L, c, f, "beds", 1, 10000, &ce->beds));
     TRY(get_opt_int(L, c, f, "icu_beds", 0, 10000, &ce->icu_beds));
     TRY(get_opt_int(L, c, f, "lines", 1, 1000, &ce->lines));
+    TRY(get_opt_word(L, c, f, "weekends", weekends, &ce->weekends_closed));
+    TRY(parse_closed_weeks(L, c, f, ce));
   }
   return REMIT_OK;
 }

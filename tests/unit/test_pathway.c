@@ -349,28 +349,48 @@ static void test_draws_off(remit_context *ctx) {
  * or above the median are infused sooner than under FCFS, and the slots
  * still treat the same number of patients (give or take the dropouts a
  * different order causes). */
-static void run_queue_rule(remit_context *ctx, const char *rule, double *wait_hi, double *wait_lo,
-                           long *treated) {
-  const char *p = "test_pathway_queue.yaml";
-  char text[1400];
-  snprintf(text, sizeof text,
-           "seed: 11\n"
-           "patients: {scenario: " SLE_SCENARIO ", n: 8, uncertainty: {draws: 0}}\n"
-           "pathway:\n  queue: %s\n  horizon_years: 3\n"
-           "  population: {size: 1.0e7, refractory_fraction: 0.05, referral_fraction: 0.5, "
-           "prevalent_years: 1}\n"
-           "  centres:\n    - {name: A, slots_per_month: 2}\n    - {name: B, slots_per_month: 2}\n"
-           "cea:\n  patients: 1\n  psa_samples: 0\n  strategies:\n"
-           "    - {name: soc, kind: soc}\n    - {name: cart19, kind: cart}\n",
-           rule);
-  write_file(p, text);
-  remit_pathway_scenario *sc = NULL;
-  remit_pathway_result *r = NULL;
+/* Loads a scenario from `text` (written to a scratch file) and runs it on
+ * one thread; the caller destroys *sc and *r. */
+static remit_status run_text(remit_context *ctx, const char *text, remit_pathway_scenario **sc,
+                             remit_pathway_result **r) {
+  const char *p = "test_pathway_run.yaml";
   remit_pathway_options o = {0};
   o.threads = 1;
+  *sc = NULL;
+  *r = NULL;
+  write_file(p, text);
+  remit_status st = remit_pathway_load(ctx, p, sc);
+  remove(p);
+  return st == REMIT_OK ? remit_pathway_run(ctx, *sc, &o, r) : st;
+}
+
+/* A congested pathway: 4 slots a month for about 115 eligible prevalent
+ * patients; `pathway_extra` and `centre_extra` add keys. */
+static void congested_text(char *text, size_t len, const char *pathway_extra,
+                           const char *centre_extra) {
+  snprintf(text, len,
+           "seed: 11\n"
+           "patients: {scenario: " SLE_SCENARIO ", n: 8, uncertainty: {draws: 0}}\n"
+           "pathway:\n  %s\n  horizon_years: 3\n"
+           "  population: {size: 1.0e7, refractory_fraction: 0.05, referral_fraction: 0.5, "
+           "prevalent_years: 1}\n"
+           "  centres:\n    - {name: A, slots_per_month: 2%s}\n"
+           "    - {name: B, slots_per_month: 2%s}\n"
+           "cea:\n  patients: 1\n  psa_samples: 0\n  strategies:\n"
+           "    - {name: soc, kind: soc}\n    - {name: cart19, kind: cart}\n",
+           pathway_extra, centre_extra, centre_extra);
+}
+
+static void run_queue_rule(remit_context *ctx, const char *rule, double *wait_hi, double *wait_lo,
+                           long *treated) {
+  char text[1400], q[64];
+  snprintf(q, sizeof q, "queue: %s", rule);
+  congested_text(text, sizeof text, q, "");
+  remit_pathway_scenario *sc = NULL;
+  remit_pathway_result *r = NULL;
   *wait_hi = *wait_lo = NAN;
   *treated = 0;
-  if (remit_pathway_load(ctx, p, &sc) == REMIT_OK && remit_pathway_run(ctx, sc, &o, &r) == REMIT_OK) {
+  if (run_text(ctx, text, &sc, &r) == REMIT_OK) {
     /* Median baseline SLEDAI-2K of the representative patients. */
     double med = 0.0;
     int above = 0;
@@ -406,7 +426,6 @@ static void run_queue_rule(remit_context *ctx, const char *rule, double *wait_hi
   }
   remit_pathway_result_destroy(&r);
   remit_pathway_destroy(&sc);
-  remove(p);
 }
 
 static void test_queue_rule(remit_context *ctx) {
@@ -424,6 +443,66 @@ static void test_queue_rule(remit_context *ctx) {
               s_n, f_n);
 }
 
+/* Mean apheresis-to-admission time of the treated patients, days. */
+static double mean_aph_to_admit(const remit_pathway_result *r) {
+  double s = 0.0;
+  long n = 0;
+  for (long i = 0; i < r->n_patients; i++) {
+    if (r->patients[i].status == PW_TREATED) {
+      s += r->patients[i].t_admit - r->patients[i].t_aph;
+      n++;
+    }
+  }
+  return n ? s / n : NAN;
+}
+
+/* Centre calendars: with weekends and weeks 32-33 closed at both centres,
+ * no apheresis starts and no admission happens on a closed day, the
+ * pathway still treats patients, and apheresis to admission takes longer
+ * than with the centres always open. */
+static void test_calendar(remit_context *ctx) {
+  char text[1400];
+  remit_pathway_scenario *sc = NULL;
+  remit_pathway_result *r = NULL;
+  double open_days = NAN;
+  congested_text(text, sizeof text, "queue: fcfs", "");
+  if (run_text(ctx, text, &sc, &r) == REMIT_OK) {
+    open_days = mean_aph_to_admit(r);
+  }
+  remit_pathway_result_destroy(&r);
+  remit_pathway_destroy(&sc);
+  congested_text(text, sizeof text, "queue: fcfs", ", weekends: closed, closed_weeks: [32, 33]");
+  if (run_text(ctx, text, &sc, &r) == REMIT_OK) {
+    double closed_days = mean_aph_to_admit(r);
+    REMIT_CHECK(closed_days > open_days, "apheresis to admission %.2f d with closures, %.2f d open",
+                closed_days, open_days);
+    long treated = 0, bad = 0, checked = 0;
+    for (long i = 0; i < r->n_patients; i++) {
+      const pw_patient *p = &r->patients[i];
+      const double t[2] = {p->t_aph, p->t_admit};
+      for (int k = 0; k < 2; k++) {
+        if (isnan(t[k])) {
+          continue;
+        }
+        double day = floor(t[k]);
+        int week = (int)(fmod(day, 365.25) / 7.0) + 1;
+        bad += fmod(day, 7.0) >= 5.0 || week == 32 || week == 33;
+        checked++;
+      }
+      treated += p->status == PW_TREATED;
+    }
+    REMIT_CHECK(bad == 0 && checked > 100 && treated > 50,
+                "calendar: %ld apheresis/admission days, %ld on a closed day; %ld treated", checked,
+                bad, treated);
+  } else {
+    REMIT_CHECK(0, "calendar run: %s", remit_context_errmsg(ctx));
+  }
+  remit_pathway_result_destroy(&r);
+  remit_pathway_destroy(&sc);
+  congested_text(text, sizeof text, "queue: fcfs", ", closed_weeks: [3, 54]");
+  expect_load_error(ctx, text, ":8: pathway.centres[0].closed_weeks[1]: expected a whole number in [1, 53]");
+}
+
 int main(void) {
   remit_context *ctx = NULL;
   remit_context_create(NULL, &ctx);
@@ -436,6 +515,7 @@ int main(void) {
   test_run(ctx);
   test_draws_off(ctx);
   test_queue_rule(ctx);
+  test_calendar(ctx);
   remit_context_destroy(&ctx);
   return remit_test_failures();
 }
