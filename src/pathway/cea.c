@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_sf_expint.h>
+
 #include "core/core_impl.h"
+#include "pathway_impl.h"
 #include "remit/remit_pathway.h"
 
 /* ------------------------------------------------------------------------ */
@@ -28,6 +31,40 @@ double remit_cea_discount_span(double t0, double t1, double rate) {
    * (exp(-delta t0) - exp(-delta t1)) / delta; expm1 keeps short spans exact. */
   double delta = log1p(rate);
   return exp(-delta * t0) * -expm1(-delta * (t1 - t0)) / delta;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Background mortality                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Remaining life expectancy at `age` under h(x) = m exp(la + b x):
+ * S(t) = exp(-z (e^{bt} - 1)) with z = m e^{la + b age} / b, and
+ * integral_0^inf S(t) dt = e^z E1(z) / b (substitute u = z e^{bt}).
+ * GSL's scaled E1 gives e^z E1(z) without overflow. */
+double remit__pw_gompertz_le(double la, double b, double m, double age) {
+  double z = m * exp(la + b * age) / b;
+  return gsl_sf_expint_E1_scaled(z) / b;
+}
+
+/* The level la at which the curve's life expectancy at birth is e0.
+ * e^z E1(z) falls from +inf to 0 as z rises (about -ln z - 0.5772 for small
+ * z, 1/z for large), so bisection on ln z in [-300, 10] brackets the root
+ * for every e0 in [1, 150] years and slope b in [0.01, 0.5] (the ranges the
+ * scenario loader accepts); 200 halvings reach the spacing of doubles. */
+double remit__pw_gompertz_level(double e0, double b) {
+  double lo = -300.0, hi = 10.0; /* ln z */
+  for (int i = 0; i < 200 && hi - lo > 0.0; i++) {
+    double mid = 0.5 * (lo + hi);
+    if (mid == lo || mid == hi) {
+      break;
+    }
+    if (gsl_sf_expint_E1_scaled(exp(mid)) / b > e0) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return 0.5 * (lo + hi) + log(b); /* z = e^la / b at age 0, m = 1 */
 }
 
 /* ------------------------------------------------------------------------ */
@@ -306,11 +343,17 @@ static const remit_econ_param econ_table[] = {
     {"h_remission_active", 0.10, "1/year", REMIT_ECON_GAMMA, 0.04,
      "[assumption]: refractory active disease reaching low activity on standard care"},
     /* --- mortality ----------------------------------------------------------- */
-    {"gompertz_log_a", -10.72, "log(1/year)", REMIT_ECON_FIXED, 0,
-     "[from memory, unverified]: Gompertz fit h(age) = exp(a + b age) to the French female life "
-     "table (about 0.0022/yr at 50, 0.055/yr at 85); replace with the INSEE table"},
-    {"gompertz_b", 0.092, "1/year of age", REMIT_ECON_FIXED, 0,
-     "[from memory, unverified]: see gompertz_log_a"},
+    {"e0_female", 85.7, "years", REMIT_ECON_FIXED, 0,
+     "period life expectancy at birth, France, women, 2023 (INSEE, Bilan demographique 2023) "
+     "[from memory, unverified]; the women's Gompertz level is solved so that the curve's life "
+     "expectancy at birth equals it (docs/pathway.md)"},
+    {"e0_male", 80.0, "years", REMIT_ECON_FIXED, 0,
+     "period life expectancy at birth, France, men, 2023 (INSEE, Bilan demographique 2023) "
+     "[from memory, unverified]; solved for the men's Gompertz level as e0_female"},
+    {"gompertz_b", 0.0866, "1/year of age", REMIT_ECON_FIXED, 0,
+     "Gompertz slope ln 2 / 8 years [computed]: adult human mortality-rate doubling time about 8 "
+     "years (Finch CE, Pike MC, Witten M, Science 1990;249:902-5) [from memory, unverified]; "
+     "the same slope for both sexes [assumption]"},
     {"smr_sle", 2.87, "ratio", REMIT_ECON_LOGNORMAL, 0.067,
      "all-cause SMR 2.87 (2.49-3.24), 29 studies (Lee YH et al., Lupus 2024;33(9):929-37, "
      "doi:10.1177/09612033241257134) [V]; sdlog from the CI [computed]"},

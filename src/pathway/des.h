@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
  * des.h: a small discrete-event simulation engine: a future-event list as a
- * binary heap, and resources with a capacity and a FIFO queue.
+ * binary heap, and resources with a capacity and a queue served first come
+ * first served or, with keys, by priority (non-preemptive).
  *
  * Events are ordered by time, then by the order they were scheduled (a
  * sequence number), so two events at the same time always fire in the same
@@ -52,7 +53,8 @@ typedef struct remit__resource {
   const char *name;   /* borrowed */
   int capacity;       /* parallel units */
   int busy;
-  int *queue;         /* FIFO ring of waiting entities */
+  int *queue;         /* ring of waiting entities, head first */
+  double *qkey;       /* their priority keys: higher first, FIFO among equals */
   int qhead, qlen, qcap;
   double t_last;      /* time the integrals were last advanced */
   double busy_area;   /* integral of busy units dt */
@@ -65,7 +67,11 @@ remit_status remit__resource_init(remit__resource *r, remit_context *ctx, const 
                                   int capacity);
 void remit__resource_close(remit__resource *r);
 /* Asks for one unit at time now.  Returns 1 if granted at once, 0 if the
- * entity joined the queue, or a negative status (out of memory). */
+ * entity joined the queue, or a negative status (out of memory).  The
+ * queue is served by key, highest first, and first come first served among
+ * equal keys (non-preemptive priority: a unit in use is never taken back).
+ * remit__resource_request uses key 0 for everyone: plain FIFO. */
+int remit__resource_request_key(remit__resource *r, double now, int entity, double key);
 int remit__resource_request(remit__resource *r, double now, int entity);
 /* Gives one unit back at time now.  If someone was queued, the unit passes
  * straight to them and their entity index is returned (the caller starts
@@ -87,6 +93,25 @@ void remit__resource_advance(remit__resource *r, double now);
 remit_status remit__des_mmc(remit_context *ctx, double lambda, double mu, int c, long n_warmup,
                             long n_customers, int n_batches, uint64_t seed, double *wq,
                             double *wq_se, long *events, double *util);
+
+/* The same queue with two classes: each customer is high priority with
+ * probability p_high (its own stream).  With priority = 1 the queue serves
+ * high-priority customers first (non-preemptive); with 0 it is FIFO and
+ * the classes are labels only.  Per class waits (0 low, 1 high) by batch
+ * means; t_last is the time the last customer started service, the same
+ * under both rules for the same seed (service times are drawn in service
+ * order, so throughput does not depend on the rule). */
+typedef struct remit__mmc_out {
+  double wq, wq_se;                    /* all measured customers */
+  double wq_class[2], wq_class_se[2];  /* by class: 0 low, 1 high priority */
+  long events;
+  double util;
+  double t_last;
+} remit__mmc_out;
+
+remit_status remit__des_mmc_classes(remit_context *ctx, double lambda, double mu, int c,
+                                    double p_high, int priority, long n_warmup, long n_customers,
+                                    int n_batches, uint64_t seed, remit__mmc_out *out);
 
 /* Erlang C: the mean wait in queue of an M/M/c queue, lambda < c mu. */
 double remit__erlang_c_wq(double lambda, double mu, int c);

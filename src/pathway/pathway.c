@@ -26,7 +26,10 @@
  *    reaches the ICU grade (ICU beds per centre), and are discharged.  MSC
  *    skips slots, apheresis and manufacturing.  While waiting, a patient
  *    can die (SLE mortality), withdraw, or flare; a severe flare makes them
- *    ineligible with a given probability.  Queues are first come, first served.
+ *    ineligible with a given probability.  Queues are first come, first served,
+ *    or (`queue: severity`) served by baseline SLEDAI-2K, highest first.
+ *    Apheresis and admission wait for the centre to be open (calendars:
+ *    closed weekends and weeks).
  *
  * 3. Cost-effectiveness, a continuous-time microsimulation per patient
  *    (first-order) inside a PSA loop (second-order): wait in active disease
@@ -65,7 +68,13 @@ const char *const remit__pw_reason_names[PW_N_REASONS] = {
     "withdrawal", "deterioration",      "apheresis_failure",
     "manufacturing_failure",            "waiting_at_horizon"};
 
-enum { STREAM_PW_PATIENT = 20, STREAM_PW_ARRIVALS = 21, STREAM_PSA = 30, STREAM_CEA = 31 };
+enum {
+  STREAM_PW_PATIENT = 20,
+  STREAM_PW_ARRIVALS = 21,
+  STREAM_PW_MODEL_DRAW = 22,
+  STREAM_PSA = 30,
+  STREAM_CEA = 31
+};
 
 #define DAYS_PER_YEAR 365.25
 #define DAYS_PER_MONTH 30.4375
@@ -150,21 +159,54 @@ static remit_status expand_arm(remit_context *ctx, const remit_model_spec *spec,
   return REMIT_OK;
 }
 
+/* Multiplicative factors on the typical values for each model-parameter
+ * draw: (K + 1) x n_params, row 0 all ones (the nominal model).  Draw d >= 1
+ * multiplies every uncertain parameter's typical value by exp(s z), z
+ * standard normal from the stream (seed, d, 0, STREAM_PW_MODEL_DRAW), s =
+ * sqrt(ln(1 + cv^2)): log-normal with median 1 and the given CV, the same
+ * convention as the population's IIV (population.h).  One factor per draw
+ * is shared by all patients and strategies: it is uncertainty about the
+ * population value, not variability between patients. */
+static void draw_factors(const remit_pathway_scenario *sc, const remit__population *pop,
+                         int n_params, double *f) {
+  int nu = sc->n_unc_params > 0 ? sc->n_unc_params : remit__population_n_varying(pop);
+  const int *which = sc->n_unc_params > 0 ? sc->unc_params : remit__population_varying(pop);
+  double s = sqrt(log1p(sc->model_unc_cv * sc->model_unc_cv));
+  for (int d = 0; d <= sc->model_draws; d++) {
+    double *row = f + (size_t)d * n_params;
+    for (int k = 0; k < n_params; k++) {
+      row[k] = 1.0;
+    }
+    if (d == 0) {
+      continue;
+    }
+    remit__rng r;
+    remit__rng_key(&r, sc->seed, (uint64_t)d, 0, STREAM_PW_MODEL_DRAW);
+    for (int i = 0; i < nu; i++) {
+      row[which[i]] = exp(s * gsl_ran_gaussian_ziggurat(&r.gsl, 1.0));
+    }
+  }
+}
+
 static remit_status run_reps(remit_pathway_result *R, const remit_pathway_options *opt) {
   const remit_pathway_scenario *sc = R->sc;
   remit_context *ctx = R->ctx;
   const remit_scenario *ms = sc->model;
   const remit_model_spec *spec = remit_spec_sle();
-  const int ns = sc->n_strategies, nr = sc->n_model_patients;
+  const int ns = sc->n_strategies, nr = sc->n_model_patients, nd = sc->model_draws + 1;
+  const int np = spec->n_params;
   R->n_reps = nr;
-  R->reps = remit__calloc(ctx, (size_t)ns * nr + 1, sizeof(pw_rep));
-  R->rep_remission12 = remit__calloc(ctx, (size_t)ns + 1, sizeof(double));
-  R->rep_icu = remit__calloc(ctx, (size_t)ns + 1, sizeof(double));
+  R->n_draws = sc->model_draws;
+  R->reps = remit__calloc(ctx, (size_t)nd * ns * nr + 1, sizeof(pw_rep));
+  R->rep_remission12 = remit__calloc(ctx, (size_t)nd * ns + 1, sizeof(double));
+  R->rep_icu = remit__calloc(ctx, (size_t)nd * ns + 1, sizeof(double));
   double *cov = remit__calloc(ctx, (size_t)nr * REMIT_N_COVARIATES, sizeof(double));
-  double *params = remit__calloc(ctx, (size_t)nr * spec->n_params, sizeof(double));
+  double *params = remit__calloc(ctx, (size_t)nr * np, sizeof(double));
+  double *factors = remit__calloc(ctx, (size_t)nd * np, sizeof(double));
   arm_doses *arms = remit__calloc(ctx, (size_t)ns + 1, sizeof(arm_doses));
   remit__population *pop = NULL;
-  remit_status st = (R->reps && R->rep_remission12 && R->rep_icu && cov && params && arms)
+  remit_status st = (R->reps && R->rep_remission12 && R->rep_icu && cov && params && factors &&
+                     arms)
                         ? REMIT_OK
                         : REMIT_ERR_NOMEM;
   const double t_end = 366.0;
@@ -179,6 +221,9 @@ static remit_status run_reps(remit_pathway_result *R, const remit_pathway_option
   if (st == REMIT_OK) {
     st = remit__population_create(ctx, ms, spec, &pop);
   }
+  if (st == REMIT_OK) {
+    draw_factors(sc, pop, np, factors);
+  }
   /* Screen until nr patients meet the trial scenario's eligibility. */
   long pid = 0;
   for (int k = 0; st == REMIT_OK && k < nr; pid++) {
@@ -188,7 +233,7 @@ static remit_status run_reps(remit_pathway_result *R, const remit_pathway_option
       break;
     }
     double *c = cov + (size_t)k * REMIT_N_COVARIATES;
-    remit__population_draw(pop, sc->seed, 0, pid, c, params + (size_t)k * spec->n_params);
+    remit__population_draw(pop, sc->seed, 0, pid, c, params + (size_t)k * np);
     int ok = 1;
     for (int e = 0; e < ms->population.n_eligibility; e++) {
       const remit_criterion *cr = &ms->population.eligibility[e];
@@ -202,7 +247,7 @@ static remit_status run_reps(remit_pathway_result *R, const remit_pathway_option
   int rd_sledai = remit_spec_readout_index(spec, "sledai2k");
   int rd_crs = remit_spec_readout_index(spec, "crs_grade");
   int rd_icans = remit_spec_readout_index(spec, "icans_grade");
-  long total = (long)ns * nr, done = 0;
+  long total = (long)nd * ns * nr, done = 0;
   int stop = 0;
   if (st == REMIT_OK && (rd_sledai < 0 || rd_crs < 0 || rd_icans < 0)) {
     st = REMIT_ERROR(ctx, REMIT_ERR_MODEL, "SLE model lacks sledai2k/crs_grade/icans_grade");
@@ -216,15 +261,17 @@ static remit_status run_reps(remit_pathway_result *R, const remit_pathway_option
       double *Y = malloc(sizeof(double) * (size_t)n_days * spec->n_states);
       double *Rd = malloc(sizeof(double) * (size_t)n_days * spec->n_readouts);
       double *days = malloc(sizeof(double) * (size_t)n_days);
-      int ok = Y && Rd && days && remit_context_create(NULL, &wctx) == REMIT_OK &&
+      double *pj = malloc(sizeof(double) * (size_t)np);
+      int ok = Y && Rd && days && pj && remit_context_create(NULL, &wctx) == REMIT_OK &&
                remit_model_create(wctx, spec, &m) == REMIT_OK;
       for (int i = 0; ok && i < n_days; i++) {
         days[i] = t0 + i;
       }
 #pragma omp for schedule(dynamic, 1)
       for (long job = 0; job < total; job++) {
-        int s = (int)(job / nr), k = (int)(job % nr);
-        pw_rep *rp = &R->reps[(size_t)s * nr + k];
+        /* job = (draw, strategy, patient); each writes its own rep. */
+        int d = (int)(job / ((long)ns * nr)), s = (int)(job / nr % ns), k = (int)(job % nr);
+        pw_rep *rp = &R->reps[(size_t)job];
         const double *c = cov + (size_t)k * REMIT_N_COVARIATES;
         remit_covariates mc;
         remit__population_model_covariates(c, &mc);
@@ -234,9 +281,14 @@ static remit_status run_reps(remit_pathway_result *R, const remit_pathway_option
         rp->sledai0 = mc.sledai0;
         int fail = !ok || stop;
         if (!fail) {
+          /* The patient's own parameters with the draw's factors, kept in
+           * the table's admissible range as the population draw is. */
+          for (int q = 0; q < np; q++) {
+            double v = params[(size_t)k * np + q] * factors[(size_t)d * np + q];
+            pj[q] = fmin(fmax(v, spec->params[q].lower), spec->params[q].upper);
+          }
           remit_sim_options o = {REMIT_SOLVER_FAST, 1e-6, 1e-6, 0, t0};
-          fail = remit_model_set_params(m, params + (size_t)k * spec->n_params, spec->n_params) ||
-                 remit_model_set_covariates(m, &mc) ||
+          fail = remit_model_set_params(m, pj, np) || remit_model_set_covariates(m, &mc) ||
                  remit_model_set_regimen(m, arms[s].doses, arms[s].n) ||
                  remit_model_simulate(m, &o, days, n_days, Y, Rd);
         }
@@ -265,21 +317,23 @@ static remit_status run_reps(remit_pathway_result *R, const remit_pathway_option
       free(Y);
       free(Rd);
       free(days);
+      free(pj);
     }
     if (stop) {
       st = REMIT_ERROR(ctx, REMIT_ERR_STATE, "stopped");
     }
   }
+  /* Shares per (draw, strategy); the first ns are the nominal model's. */
   int icu_grade = sc->icu_grade;
-  for (int s = 0; st == REMIT_OK && s < ns; s++) {
+  for (int ds = 0; st == REMIT_OK && ds < nd * ns; ds++) {
     double rem = 0.0, icu = 0.0;
     for (int k = 0; k < nr; k++) {
-      const pw_rep *rp = &R->reps[(size_t)s * nr + k];
+      const pw_rep *rp = &R->reps[(size_t)ds * nr + k];
       rem += rp->sledai[12] <= sc->remission_sledai;
       icu += rp->crs_max >= icu_grade || rp->icans_max >= icu_grade;
     }
-    R->rep_remission12[s] = rem / nr;
-    R->rep_icu[s] = icu / nr;
+    R->rep_remission12[ds] = rem / nr;
+    R->rep_icu[ds] = icu / nr;
   }
   for (int s = 0; arms && s < ns; s++) {
     remit__free(ctx, arms[s].doses);
@@ -287,6 +341,7 @@ static remit_status run_reps(remit_pathway_result *R, const remit_pathway_option
   remit__free(ctx, arms);
   remit__free(ctx, cov);
   remit__free(ctx, params);
+  remit__free(ctx, factors);
   remit__population_destroy(ctx, &pop);
   return st;
 }
@@ -308,7 +363,9 @@ enum {
   EV_ICU_START,
   EV_ICU_END,
   EV_DISCHARGE,
-  EV_WAIT_HAZARD
+  EV_WAIT_HAZARD,
+  EV_APH_OPEN,   /* the centre opens: a held apheresis unit starts */
+  EV_ADMIT_OPEN  /* the centre opens: a held bed admits */
 };
 
 /* Where a waiting patient is, so a dropout can leave the right queue. */
@@ -333,7 +390,7 @@ typedef struct des_run {
   int replicate;
   double *cw;             /* centre weights, cumulative */
   const pw_rep *reps;     /* reps of the therapy strategy, or NULL */
-  double death_a, death_b, smr;
+  double death_la[2], death_b, smr; /* Gompertz level by sex (0 women, 1 men), slope, SMR */
 } des_run;
 
 static remit__resource *rc(des_run *D, int centre, int kind) {
@@ -383,6 +440,7 @@ static remit_status new_patient(des_run *D, double t, long *id) {
   p->rep = (int)(remit__rng_uniform(r) * nr);
   p->rep = p->rep >= nr ? nr - 1 : p->rep;
   p->age = D->R->reps[p->rep].age; /* the covariates are the same under every arm */
+  p->sex = D->R->reps[p->rep].sex;
   p->t_arrive = t;
   p->t_eligible = p->t_slot = p->t_aph = p->t_admit = p->t_infuse = p->t_discharge = p->t_end =
       NAN;
@@ -394,11 +452,19 @@ static remit_status sched(des_run *D, double t, int type, long id, int arg) {
   return remit__des_schedule(&D->des, t, type, (int)id, arg);
 }
 
+/* Death hazard (per year) of a waiting patient now: the sex's Gompertz
+ * background at the current age times the SLE SMR.  It is frozen between
+ * two waiting events (at most weeks apart), which the age slope of about
+ * 9 % per year makes negligible. */
+static double wait_death_hazard(const des_run *D, const pw_patient *p) {
+  double age = p->age + (D->des.now - p->t_arrive) / DAYS_PER_YEAR;
+  return D->smr * exp(D->death_la[p->sex] + D->death_b * age);
+}
+
 /* The next disease event while waiting: death, withdrawal or a severe flare. */
 static remit_status next_wait_hazard(des_run *D, long id) {
   pw_patient *p = &D->pt[id];
-  double age = p->age + (D->des.now - p->t_arrive) / DAYS_PER_YEAR;
-  double h_death = D->smr * exp(D->death_a + D->death_b * age);
+  double h_death = wait_death_hazard(D, p);
   double total = (h_death + D->sc->withdraw_rate + D->sc->flare_rate) / DAYS_PER_YEAR;
   if (!(total > 0.0)) {
     return REMIT_OK;
@@ -438,8 +504,43 @@ static remit_status drop(des_run *D, long id, pw_reason why) {
 static remit_status want(des_run *D, long id, int kind, int queue_phase,
                          remit_status (*granted)(des_run *, long));
 
+/* Centre calendars.  Day 0 of the simulation is taken to be a Monday,
+ * 1 January [assumption]; weekday = floor(t) mod 7 (5, 6: Saturday,
+ * Sunday) and week of the year = floor((floor(t) mod 365.25) / 7) + 1, so the
+ * weeks drift by a day and a quarter a year against a real calendar
+ * (about six days over a five-year horizon). */
+static int centre_open(const pw_centre *c, double day) {
+  if (c->weekends_closed && fmod(day, 7.0) >= 5.0) {
+    return 0;
+  }
+  int week = (int)(fmod(day, 365.25) / 7.0) + 1;
+  return !(c->closed_weeks >> week & 1u);
+}
+
+/* The first time >= t at which the centre is open: t itself, or the start
+ * of the next open day.  The loader refuses calendars closed all year. */
+static double next_open(const des_run *D, int centre, double t) {
+  const pw_centre *c = &D->sc->centres[centre];
+  double day = floor(t);
+  if (centre_open(c, day)) {
+    return t;
+  }
+  for (int i = 0; i < 400 && !centre_open(c, day); i++) {
+    day += 1.0;
+  }
+  return day;
+}
+
+/* A unit granted while the centre is closed is held until it opens; the
+ * patient is still waiting (hazards run), and a dropout in the meantime
+ * gives the unit back when the opening event fires. */
 static remit_status start_apheresis(des_run *D, long id) {
   pw_patient *p = &D->pt[id];
+  double t_open = next_open(D, p->centre, D->des.now);
+  if (t_open > D->des.now) {
+    p->phase = PH_APH;
+    return sched(D, t_open, EV_APH_OPEN, id, 0);
+  }
   p->phase = PH_APH;
   p->n_aph++;
   if (isnan(p->t_aph)) {
@@ -483,6 +584,11 @@ static remit_status reserve_line(des_run *D, long id) {
 
 static remit_status admit(des_run *D, long id) {
   pw_patient *p = &D->pt[id];
+  double t_open = next_open(D, p->centre, D->des.now);
+  if (t_open > D->des.now) {
+    p->phase = PH_DELAY;
+    return sched(D, t_open, EV_ADMIT_OPEN, id, 0);
+  }
   p->phase = PH_ADMITTED;
   p->t_admit = D->des.now;
   p->gen++; /* no more disease events while waiting */
@@ -495,10 +601,19 @@ static remit_status start_icu(des_run *D, long id) {
   return sched(D, D->des.now + d, EV_ICU_END, id, 0);
 }
 
+/* The patient's place in a queue (des.h: higher first, FIFO among equals).
+ * `queue: severity` ranks by the baseline SLEDAI-2K of the patient's
+ * representative patient, so the most active disease is served first;
+ * `fcfs` gives everyone the same key. */
+static double queue_key(const des_run *D, const pw_patient *p) {
+  return D->sc->queue_rule == PW_QUEUE_SEVERITY ? D->R->reps[p->rep].sledai0 : 0.0;
+}
+
 static remit_status want(des_run *D, long id, int kind, int queue_phase,
                          remit_status (*granted)(des_run *, long)) {
   pw_patient *p = &D->pt[id];
-  int g = remit__resource_request(rc(D, p->centre, kind), D->des.now, (int)id);
+  int g = remit__resource_request_key(rc(D, p->centre, kind), D->des.now, (int)id,
+                                      queue_key(D, p));
   if (g < 0) {
     return REMIT_ERR_NOMEM;
   }
@@ -631,7 +746,7 @@ static remit_status on_event(des_run *D, const remit__event *ev) {
     break;
   }
   case EV_ICU_START: {
-    int g = remit__resource_request(rc(D, p->centre, RC_ICU), now, (int)id);
+    int g = remit__resource_request_key(rc(D, p->centre, RC_ICU), now, (int)id, queue_key(D, p));
     st = g < 0 ? REMIT_ERR_NOMEM : g == 1 ? start_icu(D, id) : REMIT_OK;
     break;
   }
@@ -640,12 +755,18 @@ static remit_status on_event(des_run *D, const remit__event *ev) {
     p->t_discharge = now;
     st = give_back(D, p->centre, RC_BED, admit);
     break;
+  case EV_APH_OPEN:
+    st = p->status == PW_WAITING ? start_apheresis(D, id)
+                                 : give_back(D, p->centre, RC_APH, start_apheresis);
+    break;
+  case EV_ADMIT_OPEN:
+    st = p->status == PW_WAITING ? admit(D, id) : give_back(D, p->centre, RC_BED, admit);
+    break;
   case EV_WAIT_HAZARD: {
     if (p->status != PW_WAITING || ev->arg != p->gen) {
       break;
     }
-    double age = p->age + (now - p->t_arrive) / DAYS_PER_YEAR;
-    double h_death = D->smr * exp(D->death_a + D->death_b * age);
+    double h_death = wait_death_hazard(D, p);
     double u = remit__rng_uniform(&D->prng[id]) * (h_death + sc->withdraw_rate + sc->flare_rate);
     if (u < h_death) {
       st = drop(D, id, PW_R_DEATH);
@@ -696,8 +817,9 @@ static remit_status run_des_replicate(remit_pathway_result *R, int replicate, de
   D->replicate = replicate;
   D->horizon = sc->horizon_years * DAYS_PER_YEAR;
   D->reps = R->therapy_strategy >= 0 ? &R->reps[(size_t)R->therapy_strategy * R->n_reps] : NULL;
-  D->death_a = sc->econ[remit_econ_param_index("gompertz_log_a")];
   D->death_b = sc->econ[remit_econ_param_index("gompertz_b")];
+  D->death_la[0] = remit__pw_gompertz_level(sc->econ[remit_econ_param_index("e0_female")], D->death_b);
+  D->death_la[1] = remit__pw_gompertz_level(sc->econ[remit_econ_param_index("e0_male")], D->death_b);
   D->smr = sc->econ[remit_econ_param_index("smr_sle")];
   D->n_res = sc->n_centres * RC_N + 1;
   D->res = remit__calloc(ctx, (size_t)D->n_res, sizeof(*D->res));
@@ -851,7 +973,7 @@ typedef struct econ_ix {
       c_icu_day, c_ae_grade3, c_followup_visit, c_active_year, c_remission_year, c_dialysis_year,
       u_remission, u_active, u_severe_flare, u_esrd, u_damage_mult, flare_years,
       r_severe_flare_active, rr_flare_remission, h_damage_active, hr_damage_remission,
-      h_esrd_renal_active, hr_esrd_remission, h_remission_active, gompertz_log_a, gompertz_b,
+      h_esrd_renal_active, hr_esrd_remission, h_remission_active, e0_female, e0_male, gompertz_b,
       smr_sle, hr_death_damage, hr_death_esrd, p_icu_death, h_relapse_soc;
 } econ_ix;
 
@@ -864,7 +986,7 @@ static int resolve_ix(econ_ix *x) {
          RX(u_esrd) && RX(u_damage_mult) && RX(flare_years) && RX(r_severe_flare_active) &&
          RX(rr_flare_remission) && RX(h_damage_active) && RX(hr_damage_remission) &&
          RX(h_esrd_renal_active) && RX(hr_esrd_remission) && RX(h_remission_active) &&
-         RX(gompertz_log_a) && RX(gompertz_b) && RX(smr_sle) && RX(hr_death_damage) &&
+         RX(e0_female) && RX(e0_male) && RX(gompertz_b) && RX(smr_sle) && RX(hr_death_damage) &&
          RX(hr_death_esrd) && RX(p_icu_death) && RX(h_relapse_soc);
 #undef RX
 }
@@ -924,17 +1046,27 @@ static double gompertz_draw(remit__rng *r, double la, double b, double m, double
   return log1p(b * e / h0) / b;
 }
 
+/* What one evaluation (base case, PSA sample or tornado bound) holds fixed
+ * across its patients. */
+typedef struct cea_eval {
+  const double *p;     /* economic parameters */
+  const pw_rep *reps;  /* representative patients of the model-parameter draw:
+                          n_strategies x n_reps */
+  double la[2];        /* Gompertz level by sex (0 women, 1 men), from e0 and the slope */
+} cea_eval;
+
 /* One patient under one strategy.  `rng` is the patient's stream, keyed the
  * same for every strategy (common random numbers). */
-static void simulate_patient(const cea_ctx *C, const double *p, int strategy, long patient,
+static void simulate_patient(const cea_ctx *C, const cea_eval *E, int strategy, long patient,
                              remit__rng *rng, acc *out) {
   const remit_pathway_scenario *sc = C->sc;
   const remit_pathway_result *R = C->R;
   const econ_ix *x = &C->ix;
+  const double *p = E->p;
   const pw_strategy *S = &sc->strategies[strategy];
   const int nr = R->n_reps;
   const int k = (int)(patient % nr);
-  const pw_rep *rp = &R->reps[(size_t)strategy * nr + k];
+  const pw_rep *rp = &E->reps[(size_t)strategy * nr + k];
   const double age0 = rp->age;
   const double T = fmin(sc->cea_horizon_years, sc->max_age - age0);
   acc a = {0, 0, 0};
@@ -960,7 +1092,7 @@ static void simulate_patient(const cea_ctx *C, const double *p, int strategy, lo
   const pw_rep *traj = rp;
   int drug = S->drug_param;
   if (!treated) {
-    traj = C->soc_strategy >= 0 ? &R->reps[(size_t)C->soc_strategy * nr + k] : NULL;
+    traj = C->soc_strategy >= 0 ? &E->reps[(size_t)C->soc_strategy * nr + k] : NULL;
     drug = -1;
   }
   double relapse = p[treated ? S->relapse_param : x->h_relapse_soc];
@@ -1026,7 +1158,7 @@ static void simulate_patient(const cea_ctx *C, const double *p, int strategy, lo
     double h_esrd = (!rp->renal || esrd) ? 0.0
                                          : p[x->h_esrd_renal_active] * (active ? 1.0 : p[x->hr_esrd_remission]);
     double m = p[x->smr_sle] * (dmg ? p[x->hr_death_damage] : 1.0) * (esrd ? p[x->hr_death_esrd] : 1.0);
-    double d_death = gompertz_draw(rng, p[x->gompertz_log_a], p[x->gompertz_b], m, age0 + t);
+    double d_death = gompertz_draw(rng, E->la[rp->sex], p[x->gompertz_b], m, age0 + t);
     double d_dmg = exp_draw(rng, h_dmg), d_esrd = exp_draw(rng, h_esrd);
     double d_sw = in_markov ? exp_draw(rng, switch_rate) : INFINITY;
     double t_next = fmin(fmin(t + d_death, t + d_dmg), fmin(t + d_esrd, t + d_sw));
@@ -1052,17 +1184,26 @@ static void simulate_patient(const cea_ctx *C, const double *p, int strategy, lo
 }
 
 /* Mean cost, QALY and LY per patient under every strategy for one
- * parameter vector; patient streams keyed by (seed, sample, patient). */
+ * parameter vector; patient streams keyed by (seed, sample, patient).
+ * Sample 0 (base case, tornado) uses the representative patients simulated
+ * with the model's nominal parameters; PSA sample j >= 1 uses model draw
+ * 1 + (j - 1) mod K when there are K > 0 draws (docs/pathway.md). */
 static void evaluate(const cea_ctx *C, const double *p, uint64_t sample, long n_patients,
                      double *cost, double *qaly, double *ly) {
+  const remit_pathway_result *R = C->R;
   const int ns = C->sc->n_strategies;
+  int draw = sample > 0 && R->n_draws > 0 ? 1 + (int)((sample - 1) % (uint64_t)R->n_draws) : 0;
+  double b = p[C->ix.gompertz_b];
+  cea_eval E = {p, R->reps + (size_t)draw * ns * R->n_reps,
+                {remit__pw_gompertz_level(p[C->ix.e0_female], b),
+                 remit__pw_gompertz_level(p[C->ix.e0_male], b)}};
   for (int s = 0; s < ns; s++) {
     double sc_ = 0.0, sq = 0.0, sl = 0.0;
     for (long i = 0; i < n_patients; i++) {
       remit__rng r;
       remit__rng_key(&r, C->sc->seed, sample, (uint64_t)i, STREAM_CEA);
       acc a;
-      simulate_patient(C, p, s, i, &r, &a);
+      simulate_patient(C, &E, s, i, &r, &a);
       sc_ += a.cost;
       sq += a.qaly;
       sl += a.ly;

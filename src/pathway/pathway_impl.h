@@ -29,6 +29,13 @@ typedef struct pw_dist {
 double remit__pw_dist_mean(const pw_dist *d);
 double remit__pw_dist_draw(const pw_dist *d, remit__rng *r);
 
+/* Background mortality (cea.c): a Gompertz hazard h(age) = m exp(la + b age),
+ * m the SMR-type multiplier.  remit__pw_gompertz_le is the remaining life
+ * expectancy at `age` (closed form); remit__pw_gompertz_level solves for the
+ * level la whose life expectancy at birth (m = 1) is e0 years. */
+double remit__pw_gompertz_le(double la, double b, double m, double age);
+double remit__pw_gompertz_level(double e0, double b);
+
 typedef struct pw_centre {
   char *name;
   double weight;          /* share of referrals */
@@ -37,6 +44,9 @@ typedef struct pw_centre {
   int beds;               /* beds for lymphodepletion, infusion and stay */
   int icu_beds;
   int lines;              /* point-of-care manufacturing lines */
+  /* Calendar of apheresis and admission (lymphodepletion, MSC infusion). */
+  int weekends_closed;
+  uint64_t closed_weeks;  /* bit w set: week w (1..53) of each year is closed */
 } pw_centre;
 
 typedef enum pw_strategy_kind {
@@ -57,6 +67,9 @@ typedef struct pw_strategy {
 
 enum { PW_THERAPY_CART = 0, PW_THERAPY_MSC = 1 };
 
+/* How the pathway's queues choose the next patient. */
+enum { PW_QUEUE_FCFS = 0, PW_QUEUE_SEVERITY = 1 };
+
 struct remit_pathway_scenario {
   remit_context *ctx;
   char *path, *text, *name;
@@ -66,9 +79,15 @@ struct remit_pathway_scenario {
   char *model_path;
   int n_model_patients;
   double remission_sledai;
+  /* Uncertainty of the SLE model's parameters, propagated to the PSA. */
+  int model_draws;       /* K parameter draws (0: outcomes fixed across PSA samples) */
+  double model_unc_cv;   /* log-normal CV of the uncertain typical values */
+  int *unc_params;       /* spec indices of the uncertain parameters ... */
+  int n_unc_params;      /* ... or 0: those that vary between patients (IIV) */
   /* The pathway DES. */
   int has_pathway;
   int therapy;           /* PW_THERAPY_* */
+  int queue_rule;        /* PW_QUEUE_* */
   double horizon_years;
   int replicates;
   double pop_size, prevalence, incidence, refractory, referral, prevalent_years;

@@ -170,9 +170,17 @@ static void cheers_rows(const remit_pathway_result *R, cheers_row *rows) {
   T(18, "between patients: covariates, model parameters (IIV) and outcomes vary; no subgroup "
         "results reported");
   T(19, "not characterised");
-  T(20, "PSA over the economic parameter table (beta, gamma, lognormal); CEAC, CEAF, EVPI; "
-        "one-way sensitivity (tornado) at 2.5/97.5 %% quantiles; the SLE model's outputs are "
-        "held fixed across PSA samples");
+  if (R->n_draws > 0) {
+    T(20, "PSA over the economic parameter table (beta, gamma, lognormal) and the SLE model's "
+          "parameters (%d draws of the typical values, log-normal CV %.3g [assumption]; PSA "
+          "sample j uses draw 1 + (j-1) mod %d); CEAC, CEAF, EVPI; one-way sensitivity "
+          "(tornado) at 2.5/97.5 %% quantiles with the nominal SLE model",
+      R->n_draws, sc->model_unc_cv, R->n_draws);
+  } else {
+    T(20, "PSA over the economic parameter table (beta, gamma, lognormal); CEAC, CEAF, EVPI; "
+          "one-way sensitivity (tornado) at 2.5/97.5 %% quantiles; the SLE model's outputs are "
+          "held fixed across PSA samples (patients.uncertainty.draws: 0)");
+  }
   T(21, "none");
   T(22, "table econ_params: every value with its distribution and source");
   T(23, "tables cea_strategies and cea_icers");
@@ -215,6 +223,20 @@ remit_status remit_pathway_print_summary(remit_context *ctx, const remit_pathway
     fprintf(out, "  %-16s SLEDAI-2K <= %g at 12 months: %5.1f %%   CRS/ICANS >= %d: %5.1f %%\n",
             sc->strategies[s].name, sc->remission_sledai, 100 * R->rep_remission12[s],
             sc->icu_grade, 100 * R->rep_icu[s]);
+  }
+  if (R->n_draws > 0) {
+    fprintf(out, "  model-parameter uncertainty: %d draws (CV %.3g), remission at 12 months "
+                 "across draws (min-max):\n",
+            R->n_draws, sc->model_unc_cv);
+    for (int s = 0; s < sc->n_strategies; s++) {
+      double lo = 1.0, hi = 0.0;
+      for (int d = 1; d <= R->n_draws; d++) {
+        double v = R->rep_remission12[(size_t)d * sc->n_strategies + s];
+        lo = fmin(lo, v);
+        hi = fmax(hi, v);
+      }
+      fprintf(out, "  %-16s %5.1f-%5.1f %%\n", sc->strategies[s].name, 100 * lo, 100 * hi);
+    }
   }
   if (sc->has_pathway) {
     pw_stats S;
@@ -379,6 +401,7 @@ static const char *const schema =
     "CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE econ_params(name TEXT, base REAL, unit TEXT, dist TEXT, se REAL, low REAL, "
     "high REAL, source TEXT);"
+    "CREATE TABLE rep_draws(draw INTEGER, strategy TEXT, remission_m12 REAL, icu_share REAL);"
     "CREATE TABLE reps(strategy TEXT, patient INTEGER, age REAL, sex INTEGER, renal INTEGER, "
     "sledai0 REAL, sledai_m6 REAL, sledai_m12 REAL, crs_max INTEGER, icans_max INTEGER, failed "
     "INTEGER);"
@@ -422,6 +445,8 @@ static void write_all(wr *W, const remit_pathway_result *R) {
   kvd(W, s, "threads", R->threads);
   kvd(W, s, "cea_patients", (double)R->cea_patients);
   kvd(W, s, "psa_samples", (double)R->n_psa);
+  kvd(W, s, "model_draws", R->n_draws);
+  kvd(W, s, "model_uncertainty_cv", sc->model_unc_cv);
   kvd(W, s, "discount_costs", sc->dr_cost);
   kvd(W, s, "discount_effects", sc->dr_effect);
   kvd(W, s, "horizon_years", sc->cea_horizon_years);
@@ -454,6 +479,19 @@ static void write_all(wr *W, const remit_pathway_result *R) {
     bind_d(s, 7, hi);
     sqlite3_bind_text(s, 8, tab[i].source, -1, SQLITE_STATIC);
     step(W, s);
+  }
+  sqlite3_finalize(s);
+
+  /* Per model-parameter draw (0: the nominal model) and strategy. */
+  s = prep(W, "INSERT INTO rep_draws VALUES(?,?,?,?)");
+  for (int d = 0; s && d <= R->n_draws; d++) {
+    for (int st = 0; st < sc->n_strategies; st++) {
+      sqlite3_bind_int(s, 1, d);
+      sqlite3_bind_text(s, 2, sc->strategies[st].name, -1, SQLITE_STATIC);
+      bind_d(s, 3, R->rep_remission12[(size_t)d * sc->n_strategies + st]);
+      bind_d(s, 4, R->rep_icu[(size_t)d * sc->n_strategies + st]);
+      step(W, s);
+    }
   }
   sqlite3_finalize(s);
 

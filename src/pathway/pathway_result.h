@@ -42,6 +42,7 @@ typedef struct pw_patient {
   int n_aph, n_manuf, flares, icu;
   int holds_line;      /* point of care: the centre's line is reserved for this patient */
   double age;
+  int sex;             /* 0 female, 1 male (of the representative patient) */
   double t_arrive, t_eligible, t_slot, t_aph, t_admit, t_infuse, t_discharge, t_end;
 } pw_patient;
 
@@ -65,11 +66,13 @@ struct remit_pathway_result {
   remit_context *ctx;
   const remit_pathway_scenario *sc; /* borrowed */
   int threads;
-  /* Representative patients: n_strategies x n_reps. */
+  /* Representative patients: (n_draws + 1) x n_strategies x n_reps; draw 0
+   * is the nominal model, draws 1..n_draws the model-parameter draws. */
   int n_reps;
+  int n_draws;
   pw_rep *reps;
-  double *rep_remission12;   /* per strategy: share SLEDAI-2K <= remission_sledai at 12 months */
-  double *rep_icu;           /* per strategy: share with CRS or ICANS >= icu grade */
+  double *rep_remission12;   /* per (draw, strategy): share SLEDAI-2K <= remission_sledai at 12 months */
+  double *rep_icu;           /* per (draw, strategy): share with CRS or ICANS >= icu grade */
   double t_patients_s;
   /* Pathway. */
   pw_patient *patients;

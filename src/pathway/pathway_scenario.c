@@ -25,6 +25,7 @@
 #include "core/core_impl.h"
 #include "core/yaml_read.h"
 #include "pathway_impl.h"
+#include "remit/remit_model.h"
 #include "trial/scenario_impl.h"
 
 typedef struct loader {
@@ -163,6 +164,39 @@ static remit_status get_opt_dist(loader *L, const yaml_node_t *parent, const cha
   return n ? get_dist(L, n, f, out) : REMIT_OK;
 }
 
+/* An optional word from a fixed list: *out becomes its index in `names`
+ * (NULL-terminated), unchanged when the key is absent. */
+static remit_status get_opt_word(loader *L, const yaml_node_t *parent, const char *pfield,
+                                 const char *key, const char *const *names, int *out) {
+  char f[REMIT__YAML_FIELD_LEN], want[128], g[64];
+  yaml_node_t *n = remit__yaml_map_get(&L->y, parent, key);
+  if (!n) {
+    return REMIT_OK;
+  }
+  int cnt = 0;
+  size_t l = 0;
+  want[0] = '\0';
+  for (; names[cnt]; cnt++) {
+    const char *sep = cnt == 0 ? "" : names[cnt + 1] ? ", " : " or ";
+    if (l < sizeof want) {
+      l += (size_t)snprintf(want + l, sizeof want - l, "%s%s", sep, names[cnt]);
+    }
+  }
+  remit__yaml_join(f, pfield, key);
+  const char *v;
+  remit_status st = remit__yaml_get_str(&L->y, n, f, want, &v);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  for (int i = 0; i < cnt; i++) {
+    if (strcmp(v, names[i]) == 0) {
+      *out = i;
+      return REMIT_OK;
+    }
+  }
+  return remit__yaml_fail(&L->y, n, f, "expected %s, got %s", want, remit__yaml_got(n, g, sizeof g));
+}
+
 #define TRY(x)                \
   do {                        \
     remit_status st_ = (x);   \
@@ -171,11 +205,38 @@ static remit_status get_opt_dist(loader *L, const yaml_node_t *parent, const cha
     }                         \
   } while (0)
 
+/* centres[i].closed_weeks: weeks of the year (1..53) without apheresis or
+ * admissions, at most 26, so that an open day always comes within half a
+ * year (pathway.c, next_open). */
+static remit_status parse_closed_weeks(loader *L, const yaml_node_t *c, const char *cfield,
+                                       pw_centre *ce) {
+  char f[REMIT__YAML_FIELD_LEN], fi[REMIT__YAML_FIELD_LEN];
+  yaml_node_t *n = remit__yaml_map_get(&L->y, c, "closed_weeks");
+  if (!n) {
+    return REMIT_OK;
+  }
+  remit__yaml_join(f, cfield, "closed_weeks");
+  TRY(remit__yaml_check_seq(&L->y, n, f, 0, 26, "week numbers"));
+  for (int i = 0; i < remit__yaml_seq_len(n); i++) {
+    yaml_node_t *it = remit__yaml_seq_at(&L->y, n, i);
+    int w;
+    remit__yaml_join_index(fi, f, i);
+    TRY(remit__yaml_get_int(&L->y, it, fi, 1, 53, &w));
+    if (ce->closed_weeks >> w & 1u) {
+      return remit__yaml_fail(&L->y, it, fi, "week %d is given twice", w);
+    }
+    ce->closed_weeks |= (uint64_t)1 << w;
+  }
+  return REMIT_OK;
+}
+
 static remit_status parse_centres(loader *L, const yaml_node_t *n) {
   remit_pathway_scenario *s = L->s;
   const char *field = "pathway.centres";
-  static const char *const keys[] = {"name", "weight", "slots_per_month", "apheresis", "beds",
-                                     "icu_beds", "lines", NULL};
+  static const char *const keys[] = {"name",     "weight", "slots_per_month", "apheresis",
+                                     "beds",     "icu_beds", "lines", "weekends",
+                                     "closed_weeks", NULL};
+  static const char *const weekends[] = {"open", "closed", NULL};
   TRY(remit__yaml_check_seq(&L->y, n, field, 1, REMIT_SCENARIO_MAX_CENTRES, "centres"));
   s->n_centres = remit__yaml_seq_len(n);
   s->centres = remit__calloc(L->y.ctx, (size_t)s->n_centres, sizeof(*s->centres));
@@ -215,6 +276,8 @@ static remit_status parse_centres(loader *L, const yaml_node_t *n) {
     TRY(get_opt_int(L, c, f, "beds", 1, 10000, &ce->beds));
     TRY(get_opt_int(L, c, f, "icu_beds", 0, 10000, &ce->icu_beds));
     TRY(get_opt_int(L, c, f, "lines", 1, 1000, &ce->lines));
+    TRY(get_opt_word(L, c, f, "weekends", weekends, &ce->weekends_closed));
+    TRY(parse_closed_weeks(L, c, f, ce));
   }
   return REMIT_OK;
 }
@@ -222,28 +285,17 @@ static remit_status parse_centres(loader *L, const yaml_node_t *n) {
 static remit_status parse_pathway(loader *L, const yaml_node_t *n) {
   remit_pathway_scenario *s = L->s;
   const char *field = "pathway";
-  static const char *const keys[] = {"therapy", "horizon_years", "replicates", "population",
+  static const char *const keys[] = {"therapy", "queue", "horizon_years", "replicates", "population",
                                      "centres", "referral_days", "eligibility", "apheresis",
                                      "manufacturing", "lymphodepletion_days", "stay_days", "icu",
                                      "followup_visits", "waiting", NULL};
   TRY(remit__yaml_check_map(&L->y, n, field, keys));
   s->has_pathway = 1;
-  char f[REMIT__YAML_FIELD_LEN];
-  yaml_node_t *t = remit__yaml_map_get(&L->y, n, "therapy");
-  if (t) {
-    const char *v;
-    remit__yaml_join(f, field, "therapy");
-    TRY(remit__yaml_get_str(&L->y, t, f, "cart or msc", &v));
-    if (strcmp(v, "cart") == 0) {
-      s->therapy = PW_THERAPY_CART;
-    } else if (strcmp(v, "msc") == 0) {
-      s->therapy = PW_THERAPY_MSC;
-    } else {
-      char g[64];
-      return remit__yaml_fail(&L->y, t, f, "expected cart or msc, got %s",
-                              remit__yaml_got(t, g, sizeof g));
-    }
-  }
+  /* Word lists in the order of PW_THERAPY_* and PW_QUEUE_*. */
+  static const char *const therapies[] = {"cart", "msc", NULL};
+  static const char *const rules[] = {"fcfs", "severity", NULL};
+  TRY(get_opt_word(L, n, field, "therapy", therapies, &s->therapy));
+  TRY(get_opt_word(L, n, field, "queue", rules, &s->queue_rule));
   TRY(get_opt_num(L, n, field, "horizon_years", 0.0, 100.0, 1, &s->horizon_years));
   TRY(get_opt_int(L, n, field, "replicates", 1, 10000, &s->replicates));
   yaml_node_t *p = remit__yaml_map_get(&L->y, n, "population");
@@ -290,21 +342,8 @@ static remit_status parse_pathway(loader *L, const yaml_node_t *n) {
                                      "shipping_days", NULL};
     const char *mf = "pathway.manufacturing";
     TRY(remit__yaml_check_map(&L->y, m, mf, mk));
-    yaml_node_t *site = remit__yaml_map_get(&L->y, m, "site");
-    if (site) {
-      const char *v;
-      remit__yaml_join(f, mf, "site");
-      TRY(remit__yaml_get_str(&L->y, site, f, "central or point_of_care", &v));
-      if (strcmp(v, "central") == 0) {
-        s->manuf_central = 1;
-      } else if (strcmp(v, "point_of_care") == 0) {
-        s->manuf_central = 0;
-      } else {
-        char g[64];
-        return remit__yaml_fail(&L->y, site, f, "expected central or point_of_care, got %s",
-                                remit__yaml_got(site, g, sizeof g));
-      }
-    }
+    static const char *const sites[] = {"point_of_care", "central", NULL};
+    TRY(get_opt_word(L, m, mf, "site", sites, &s->manuf_central));
     TRY(get_opt_int(L, m, mf, "lines", 1, 100000, &s->manuf_lines));
     TRY(get_opt_dist(L, m, mf, "days", &s->manuf_days));
     TRY(get_prob(L, m, mf, "failure", &s->manuf_failure));
@@ -545,16 +584,74 @@ static remit_status parse_cea(loader *L, const yaml_node_t *n) {
           return remit__yaml_fail(&L->y, k, f, "duplicate key");
         }
       }
-      TRY(remit__yaml_get_num(&L->y, remit__yaml_node_at(&L->y, p->value), f, -1e9, 1e9, 0,
+      /* The mortality rows feed a root-finder (remit__pw_gompertz_level),
+       * whose bracket holds for these ranges; the rest are free numbers. */
+      const char *name = remit__yaml_scalar(k);
+      double lo = -1e9, hi = 1e9;
+      if (strncmp(name, "e0_", 3) == 0) {
+        lo = 1.0;
+        hi = 150.0;
+      } else if (strcmp(name, "gompertz_b") == 0) {
+        lo = 0.01;
+        hi = 0.5;
+      }
+      TRY(remit__yaml_get_num(&L->y, remit__yaml_node_at(&L->y, p->value), f, lo, hi, 0,
                               &s->econ[idx]));
     }
   }
   return REMIT_OK;
 }
 
+/* patients.uncertainty: {draws, cv, parameters}: the SLE model's parameter
+ * uncertainty propagated to the PSA (docs/pathway.md). */
+static remit_status parse_uncertainty(loader *L, const yaml_node_t *n) {
+  remit_pathway_scenario *s = L->s;
+  const char *field = "patients.uncertainty";
+  static const char *const keys[] = {"draws", "cv", "parameters", NULL};
+  TRY(remit__yaml_check_map(&L->y, n, field, keys));
+  TRY(get_opt_int(L, n, field, "draws", 0, 1000, &s->model_draws));
+  TRY(get_opt_num(L, n, field, "cv", 0.0, 2.0, 0, &s->model_unc_cv));
+  yaml_node_t *pn = remit__yaml_map_get(&L->y, n, "parameters");
+  if (!pn) {
+    return REMIT_OK;
+  }
+  char f[REMIT__YAML_FIELD_LEN], g[64];
+  const remit_model_spec *spec = remit_spec_sle();
+  remit__yaml_join(f, field, "parameters");
+  TRY(remit__yaml_check_seq(&L->y, pn, f, 1, spec->n_params, "parameter names"));
+  s->n_unc_params = remit__yaml_seq_len(pn);
+  if (!(s->unc_params = remit__calloc(L->y.ctx, (size_t)s->n_unc_params, sizeof(int)))) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (int i = 0; i < s->n_unc_params; i++) {
+    yaml_node_t *it = remit__yaml_seq_at(&L->y, pn, i);
+    char fi[REMIT__YAML_FIELD_LEN];
+    const char *v;
+    remit__yaml_join_index(fi, f, i);
+    TRY(remit__yaml_get_str(&L->y, it, fi, "a parameter of the SLE model", &v));
+    int k = remit_spec_param_index(spec, v);
+    /* A factor on the typical value moves nothing at 0, and a switch
+     * (lower = upper or a 0/1 flag) must not be scaled. */
+    if (k < 0 || !(spec->params[k].value > 0.0) ||
+        !(spec->params[k].upper > spec->params[k].lower)) {
+      return remit__yaml_fail(&L->y, it, fi,
+                              "expected a parameter of the SLE model with a positive value "
+                              "(remit params), got %s",
+                              remit__yaml_got(it, g, sizeof g));
+    }
+    for (int j = 0; j < i; j++) {
+      if (s->unc_params[j] == k) {
+        return remit__yaml_fail(&L->y, it, fi, "parameter '%s' is given twice", v);
+      }
+    }
+    s->unc_params[i] = k;
+  }
+  return REMIT_OK;
+}
+
 static remit_status parse_patients(loader *L, const yaml_node_t *n) {
   remit_pathway_scenario *s = L->s;
-  static const char *const keys[] = {"scenario", "n", "remission_sledai", NULL};
+  static const char *const keys[] = {"scenario", "n", "remission_sledai", "uncertainty", NULL};
   TRY(remit__yaml_check_map(&L->y, n, "patients", keys));
   yaml_node_t *sc = remit__yaml_map_get(&L->y, n, "scenario");
   if (!sc) {
@@ -582,7 +679,8 @@ static remit_status parse_patients(loader *L, const yaml_node_t *n) {
   }
   TRY(get_opt_int(L, n, "patients", "n", 1, 100000, &s->n_model_patients));
   TRY(get_opt_num(L, n, "patients", "remission_sledai", 0.0, 105.0, 0, &s->remission_sledai));
-  return REMIT_OK;
+  yaml_node_t *u = remit__yaml_map_get(&L->y, n, "uncertainty");
+  return u ? parse_uncertainty(L, u) : REMIT_OK;
 }
 
 static remit_status parse_root(loader *L, yaml_node_t *root) {
@@ -622,6 +720,13 @@ static void set_defaults(remit_pathway_scenario *s) {
   s->seed = 1;
   s->n_model_patients = 100;
   s->remission_sledai = 4.0; /* SLEDAI-2K <= 4: the LLDAS activity limit (clinical.md 4) */
+  /* Model-parameter uncertainty in the PSA: 20 draws (a modest number: each
+   * re-simulates every representative patient under every strategy), CV
+   * 20 % on the typical values of the parameters with IIV [assumption:
+   * no posterior or standard errors exist for the calibrated SLE model;
+   * docs/pathway.md]. */
+  s->model_draws = 20;
+  s->model_unc_cv = 0.2;
   s->therapy = PW_THERAPY_CART;
   s->horizon_years = 5.0;
   s->replicates = 1;
@@ -809,6 +914,7 @@ void remit_pathway_destroy(remit_pathway_scenario **sp) {
   remit__free(ctx, s->strategies);
   remit__free(ctx, s->wtp);
   remit__free(ctx, s->econ);
+  remit__free(ctx, s->unc_params);
   remit__free(ctx, s->model_path);
   remit__free(ctx, s->text);
   remit__free(ctx, s->name);

@@ -5,8 +5,10 @@
  * EVPI) on cases small enough to work by hand.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "pathway/pathway_impl.h"
 #include "remit/remit.h"
 #include "remit_test.h"
 
@@ -93,6 +95,46 @@ static void test_icers(remit_context *ctx) {
   REMIT_CHECK_STATUS(remit_cea_icers(ctx, 1, bad, e4, rows), REMIT_ERR_ARG);
 }
 
+/* Published worked examples (../shared/domain/economics.md, 3.2).  These
+ * are the only rows there that give both the incremental cost and the
+ * incremental effect (or the two totals); the other rows give ICERs alone
+ * (Italian belimumab, Acthar Gel, Canadian LN, 2L axi-cel, 2L liso-cel) or
+ * effects alone (the V2VT model of economics.md 1.1), which cannot test the
+ * arithmetic.  No published extended-dominance example is recorded there,
+ * so that rule is tested on the hand-built case above only. */
+static void test_icers_published(remit_context *ctx) {
+  remit_cea_row rows[2];
+  /* 1. Third-line follicular lymphoma, CAR-T vs standard care: "$182,127 per
+   *    QALY (+1.50 QALY; $731,682 vs $458,490)", Blood Adv 2023;7(5):801
+   *    (economics.md line 337).  The published QALY gain is rounded to two
+   *    decimals, so the ICER from the rounded figures may differ from the
+   *    published one by up to 0.005/1.495 (0.33 %); and the QALY gain implied
+   *    by the published ICER must round back to 1.50. */
+  double c_fl[2] = {458490.0, 731682.0}, e_fl[2] = {0.0, 1.50};
+  REMIT_CHECK_STATUS(remit_cea_icers(ctx, 2, c_fl, e_fl, rows), REMIT_OK);
+  REMIT_CHECK(rows[0].strategy == 0 && rows[0].status == REMIT_CEA_REFERENCE &&
+                  rows[1].strategy == 1 && rows[1].status == REMIT_CEA_FRONTIER &&
+                  rows[1].compared_to == 0,
+              "FL CAR-T on the frontier against standard care");
+  REMIT_CHECK_REL(rows[1].inc_cost, 273192.0, 1e-12); /* 731,682 - 458,490 */
+  REMIT_CHECK_REL(rows[1].icer, 182127.0, 0.005 / 1.495);
+  REMIT_CHECK(fabs(rows[1].icer - 182127.0) <= 1.0, "ICER %.1f vs published 182,127 (to $1)",
+              rows[1].icer);
+  double implied = rows[1].inc_cost / 182127.0;
+  REMIT_CHECK(round(implied * 100.0) == 150.0, "implied QALY gain %.5f rounds to 1.50", implied);
+  /* 2. Early vs delayed belimumab, JAMA Netw Open 2026 (economics.md line
+   *    314): "early initiation dominant: +0.30 QALY, -$126,337".  Totals
+   *    are not given; any common baseline gives the same classification, so
+   *    the delayed arm is put at a high-entropy (cost, QALY). */
+  double c_b[2] = {238517.25, 238517.25 - 126337.0}, e_b[2] = {7.385, 7.385 + 0.30};
+  REMIT_CHECK_STATUS(remit_cea_icers(ctx, 2, c_b, e_b, rows), REMIT_OK);
+  REMIT_CHECK(rows[0].strategy == 1 && rows[0].status == REMIT_CEA_REFERENCE,
+              "early initiation is the reference (cheaper)");
+  REMIT_CHECK(rows[1].strategy == 0 && rows[1].status == REMIT_CEA_DOMINATED &&
+                  rows[1].dominated_by == 1 && isnan(rows[1].icer),
+              "delayed initiation is dominated by early initiation");
+}
+
 static void test_psa(remit_context *ctx) {
   /* Two samples, two strategies, at WTP 0 and 10:
    *  sample 1: A cost 0 effect 1, B cost 5 effect 2
@@ -109,6 +151,54 @@ static void test_psa(remit_context *ctx) {
   REMIT_CHECK(fr[0] == 0 && fr[1] == 0, "frontier A");
   REMIT_CHECK_REL(evpi[1], 2.5, 1e-15);
   REMIT_CHECK(evpi[0] == 0.0, "no value of information at WTP 0");
+}
+
+/* Life expectancy by direct integration of the survival curve, independent
+ * of the closed form: midpoint rule, S(t) = exp(-H(t)),
+ * H(t) = m e^{la + b age} (e^{bt} - 1) / b, to 150 years past `age`. */
+static double le_numeric(double la, double b, double m, double age) {
+  const double dt = 1e-3;
+  double le = 0.0;
+  for (double t = 0.5 * dt; t < 150.0; t += dt) {
+    le += exp(-m * exp(la + b * age) * expm1(b * t) / b) * dt;
+  }
+  return le;
+}
+
+static void test_mortality(void) {
+  int n;
+  const remit_econ_param *t = remit_econ_params(&n);
+  int i_f = remit_econ_param_index("e0_female"), i_m = remit_econ_param_index("e0_male");
+  int i_b = remit_econ_param_index("gompertz_b"), i_smr = remit_econ_param_index("smr_sle");
+  REMIT_CHECK(i_f >= 0 && i_m >= 0 && i_b >= 0 && i_smr >= 0, "mortality rows present");
+  if (i_f < 0 || i_m < 0 || i_b < 0 || i_smr < 0) {
+    return;
+  }
+  /* The defaults: INSEE 2023 period life expectancy at birth, women 85.7 and
+   * men 80.0 years [from memory, unverified], and the SLE all-cause SMR 2.87
+   * (Lee 2024, economics.md 3.5 [V]). */
+  REMIT_CHECK(t[i_f].value == 85.7 && t[i_m].value == 80.0, "e0 defaults 85.7 / 80.0");
+  REMIT_CHECK(t[i_smr].value == 2.87, "SMR default 2.87");
+  double b = t[i_b].value;
+  const double e0[2] = {t[i_f].value, t[i_m].value};
+  double la[2];
+  for (int sex = 0; sex < 2; sex++) {
+    la[sex] = remit__pw_gompertz_level(e0[sex], b);
+    double num = le_numeric(la[sex], b, 1.0, 0.0);
+    REMIT_CHECK(fabs(num - e0[sex]) < 0.1, "%s: the calibrated curve's life expectancy %.4f "
+                "reproduces %.1f within 0.1 y", sex ? "men" : "women", num, e0[sex]);
+    REMIT_CHECK_REL(remit__pw_gompertz_le(la[sex], b, 1.0, 0.0), e0[sex], 1e-10);
+    /* The closed form against the integral at an SLE age, with the SMR. */
+    REMIT_CHECK_REL(remit__pw_gompertz_le(la[sex], b, 2.87, 38.5),
+                    le_numeric(la[sex], b, 2.87, 38.5), 1e-5);
+  }
+  /* Men die younger: a higher level at the same slope. */
+  REMIT_CHECK(la[1] > la[0], "men's level %.4f above women's %.4f", la[1], la[0]);
+  printf("Gompertz b %.4f: women la %.4f (h50 %.5f, h85 %.4f, e40 %.2f), men la %.4f (h50 %.5f, "
+         "h85 %.4f, e40 %.2f); e40 with SMR 2.87: %.2f / %.2f\n",
+         b, la[0], exp(la[0] + 50 * b), exp(la[0] + 85 * b), remit__pw_gompertz_le(la[0], b, 1, 40),
+         la[1], exp(la[1] + 50 * b), exp(la[1] + 85 * b), remit__pw_gompertz_le(la[1], b, 1, 40),
+         remit__pw_gompertz_le(la[0], b, 2.87, 40), remit__pw_gompertz_le(la[1], b, 2.87, 40));
 }
 
 static void test_table(void) {
@@ -128,7 +218,9 @@ int main(void) {
   remit_context_create(NULL, &ctx);
   test_discounting();
   test_icers(ctx);
+  test_icers_published(ctx);
   test_psa(ctx);
+  test_mortality();
   test_table();
   remit_context_destroy(&ctx);
   return remit_test_failures();
