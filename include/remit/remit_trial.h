@@ -198,6 +198,38 @@ typedef struct remit_noise {
   double igg_cv;
 } remit_noise;
 
+/* Virtual-population selection (docs/scenarios.md, "Virtual populations";
+ * docs/validation.md): the eligible patients drawn from the population are
+ * the *plausible* patients; each is kept with a probability proportional to
+ * the target density of its baseline readouts over the plausible density
+ * (Allen et al. 2016), so the enrolled patients' simulated baseline follows
+ * the published one. */
+typedef enum remit_vpop_method {
+  REMIT_VPOP_NONE = 0,        /* no vpop block: every eligible patient is enrolled */
+  REMIT_VPOP_ACCEPTANCE       /* acceptance-rejection (Allen 2016) */
+} remit_vpop_method;
+
+/* Most readouts a vpop block may target. */
+#define REMIT_VPOP_MAX_TARGETS 8
+
+/* One target: a readout of the model at baseline and its published
+ * distribution (normal, lognormal or uniform; normal and lognormal may be
+ * truncated). */
+typedef struct remit_vpop_target {
+  char *readout;                /* a readout name of the model (remit params --list readouts) */
+  remit_dist dist;
+} remit_vpop_target;
+
+typedef struct remit_vpop {
+  remit_vpop_method method;
+  remit_vpop_target *targets;   /* n_targets, in file order */
+  int n_targets;
+  double *correlation;          /* n_targets × n_targets Gaussian-copula correlation of the
+                                 * targets (row-major, unit diagonal); NULL: independent */
+  int pilot;                    /* plausible patients in the pilot sample (density estimate) */
+  double max_draws_per_accept;  /* most plausible patients drawn per accepted one */
+} remit_vpop;
+
 typedef struct remit_param_override {
   char *param;
   double value;
@@ -223,6 +255,7 @@ typedef struct remit_scenario {
   char *parameter_set;          /* optional parameter-set file */
   remit_param_override *param_overrides; /* applied to every patient's typical values */
   int n_param_overrides;
+  remit_vpop vpop;              /* method REMIT_VPOP_NONE without a vpop block */
 } remit_scenario;
 
 /* Reads and validates a YAML scenario.  On error returns REMIT_ERR_IO (file)

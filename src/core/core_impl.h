@@ -28,4 +28,10 @@ remit_status remit__error(remit_context *ctx, remit_status status, const char *f
 
 #define REMIT_ERROR(ctx, status, ...) remit__error((ctx), (status), __FILE__, __LINE__, __VA_ARGS__)
 
+/* In-place Cholesky factor of an n×n symmetric matrix a (row-major): the
+ * lower triangle becomes L with L·Lᵀ = a (the upper triangle is left as it
+ * was).  Returns 1 when every squared pivot exceeds min_pivot (positive
+ * definite), else 0 with a partly overwritten.  linalg.c. */
+int remit__cholesky(double *a, int n, double min_pivot);
+
 #endif /* REMIT_CORE_IMPL_H */

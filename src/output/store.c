@@ -39,7 +39,7 @@
 /* "REMT": PRAGMA application_id of every remit run database. */
 #define STORE_APPLICATION_ID 0x52454D54
 /* PRAGMA user_version: the schema version (docs/outputs.md). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 /* Page cache in KiB (negative cache_size); the memory bound of a run store. */
 #define STORE_CACHE_KIB 32768
 
@@ -49,7 +49,7 @@ _Static_assert(REMIT_N_COVARIATES == 11, "update the patients columns for the co
 
 static const char *const table_names[] = {"run",      "parameters", "patients", "patient_params",
                                           "visits",   "events",     "outcomes", "summaries",
-                                          "trajectories", "chunks"};
+                                          "trajectories", "chunks", "vpop_selection"};
 #define N_TABLES ((int)(sizeof table_names / sizeof table_names[0]))
 
 /* Export order per table: key order, so the CSV does not depend on the order
@@ -63,7 +63,8 @@ static const char *const table_order[] = {"rowid",
                                           "replicate, patient, rowid",
                                           "rowid",
                                           "replicate, patient, rowid",
-                                          "replicate, chunk"};
+                                          "replicate, chunk",
+                                          "replicate, patient"};
 
 static const char schema_sql[] =
     "CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);"
@@ -98,6 +99,7 @@ enum {
   S_CHUNK_INS,
   S_CHUNK_Q,
   S_RUN_SET,
+  S_VPOP, /* made per run: one column per selection readout (vpop_sql) */
   S_N
 };
 
@@ -113,7 +115,8 @@ static const char *const stmt_sql[S_N] = {
     "INSERT INTO chunks VALUES(?1,?2)",
     "SELECT 1 FROM chunks WHERE replicate = ?1 AND chunk = ?2",
     "INSERT INTO run(key, value) VALUES(?1, ?2)"
-    " ON CONFLICT(key) DO UPDATE SET value = excluded.value"};
+    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    NULL};
 
 /* Keys of `run` the store writes itself; remit__store_set_meta refuses them. */
 static const char *const reserved_keys[] = {
@@ -134,6 +137,7 @@ struct remit__store {
   int outcome_index; /* the outcomes index exists */
   int resumed;
   int64_t chunks_done;
+  int n_vpop;        /* readout columns of vpop_selection */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -315,11 +319,48 @@ static remit_status run_set(remit__store *st, const char *key, const char *value
   return REMIT_OK;
 }
 
+/* Fixed columns of vpop_selection, before one REAL column per readout. */
+#define VPOP_FIXED_COLUMNS 5
+
+/* "CREATE TABLE vpop_selection(...)" (create = 1) or its INSERT statement,
+ * into a fresh string.  Readout names are the model's identifiers (letters,
+ * digits, '_'), quoted all the same. */
+static char *vpop_sql(remit_context *ctx, const remit__run_info *info, int create) {
+  size_t cap = 256;
+  for (int k = 0; k < info->n_vpop; k++) {
+    cap += strlen(info->vpop_readouts[k]) + 16;
+  }
+  char *q = remit__malloc(ctx, cap);
+  if (!q) {
+    return NULL;
+  }
+  size_t n = (size_t)snprintf(q, cap, "%s", create ? "CREATE TABLE vpop_selection(replicate "
+                                                      "INTEGER, patient INTEGER, accepted INTEGER,"
+                                                      " probability REAL, clipped INTEGER"
+                                                    : "INSERT INTO vpop_selection VALUES(?1,?2,?3,"
+                                                      "?4,?5");
+  for (int k = 0; k < info->n_vpop; k++) {
+    n += create ? (size_t)snprintf(q + n, cap - n, ", \"%s\" REAL", info->vpop_readouts[k])
+                : (size_t)snprintf(q + n, cap - n, ",?%d", VPOP_FIXED_COLUMNS + 1 + k);
+  }
+  snprintf(q + n, cap - n, create ? ", PRIMARY KEY(replicate, patient))" : ")");
+  return q;
+}
+
 /* Fills a new database: schema, provenance, parameter table. */
 static remit_status create_content(remit__store *st, const remit__run_info *info) {
   char sql[96], hash[17], seed[32], now[32];
   if (exec(st->db, schema_sql) != SQLITE_OK) {
     return db_error(st, "creating the schema");
+  }
+  char *vq = vpop_sql(st->ctx, info, 1);
+  if (!vq) {
+    return REMIT_ERR_NOMEM;
+  }
+  int vrc = exec(st->db, vq);
+  remit__free(st->ctx, vq);
+  if (vrc != SQLITE_OK) {
+    return db_error(st, "creating the vpop_selection table");
   }
   snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
            STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
@@ -478,7 +519,8 @@ remit_status remit__store_open(remit_context *ctx, const char *path, const remit
   }
   *out = NULL;
   if (!path || !path[0] || !info || !info->scenario_text || !info->model || info->n_params < 0 ||
-      (info->n_params > 0 && !info->params)) {
+      (info->n_params > 0 && !info->params) || info->n_vpop < 0 ||
+      (info->n_vpop > 0 && !info->vpop_readouts)) {
     return REMIT_ERROR(ctx, REMIT_ERR_ARG,
                        "remit__store_open: path, scenario text, model and parameter table are required");
   }
@@ -557,6 +599,16 @@ remit_status remit__store_open(remit_context *ctx, const char *path, const remit
     exec(st->db, "ROLLBACK");
     goto fail;
   }
+  char *vq = vpop_sql(ctx, info, 0);
+  st->n_vpop = info->n_vpop;
+  if (!vq || sqlite3_prepare_v3(st->db, vq, -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[S_VPOP],
+                                NULL) != SQLITE_OK) {
+    status = vq ? db_error(st, "preparing statements (is this a run of an older remit?)")
+                : REMIT_ERR_NOMEM;
+    remit__free(ctx, vq);
+    goto fail;
+  }
+  remit__free(ctx, vq);
   for (int i = 0; i < S_N; i++) {
     if (!st->stmt[i] && sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                            &st->stmt[i], NULL) != SQLITE_OK) {
@@ -812,9 +864,52 @@ remit_status remit__store_trajectory(remit__store *st, int replicate, int patien
   return REMIT_OK;
 }
 
+remit_status remit__store_vpop(remit__store *st, int replicate, int patient, int accepted,
+                               double probability, int clipped, const double *readouts) {
+  remit_status status = need_chunk(st, "remit__store_vpop");
+  if (status != REMIT_OK) {
+    return status;
+  }
+  if (st->n_vpop > 0 && !readouts) {
+    return abort_chunk(st, REMIT_ERROR(st->ctx, REMIT_ERR_ARG, "remit__store_vpop: no readouts"));
+  }
+  sqlite3_stmt *s = st->stmt[S_VPOP];
+  sqlite3_bind_int(s, 1, replicate);
+  sqlite3_bind_int(s, 2, patient);
+  sqlite3_bind_int(s, 3, accepted);
+  bind_real(s, 4, probability);
+  sqlite3_bind_int(s, 5, clipped);
+  for (int k = 0; k < st->n_vpop; k++) {
+    bind_real(s, VPOP_FIXED_COLUMNS + 1 + k, readouts[k]);
+  }
+  return step_insert(st, s, "writing a vpop selection");
+}
+
 /* ------------------------------------------------------------------------ */
 /* Summary phase                                                             */
 /* ------------------------------------------------------------------------ */
+
+remit_status remit__store_vpop_counts(remit__store *st, int64_t *n, int64_t *accepted,
+                                      int64_t *clipped) {
+  if (!st) {
+    return REMIT_ERR_ARG;
+  }
+  if (st->in_chunk) {
+    return REMIT_ERROR(st->ctx, REMIT_ERR_STATE, "remit__store_vpop_counts: a chunk is open");
+  }
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(st->db, "SELECT COUNT(*), TOTAL(accepted), TOTAL(clipped) FROM "
+                                 "vpop_selection", -1, &s, NULL) != SQLITE_OK ||
+      sqlite3_step(s) != SQLITE_ROW) {
+    sqlite3_finalize(s);
+    return db_error(st, "counting the vpop selection");
+  }
+  *n = sqlite3_column_int64(s, 0);
+  *accepted = (int64_t)sqlite3_column_double(s, 1);
+  *clipped = (int64_t)sqlite3_column_double(s, 2);
+  sqlite3_finalize(s);
+  return REMIT_OK;
+}
 
 remit_status remit__store_read_outcomes(remit__store *st, int replicate, const char *arm,
                                         const char *endpoint, double *value, int *event,

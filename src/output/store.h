@@ -24,7 +24,7 @@
  * Call order:
  *   remit__store_open
  *   for each (rep, chunk) not remit__store_chunk_done:
- *     remit__store_begin_chunk; patient/visit/event/outcome/trajectory rows;
+ *     remit__store_begin_chunk; patient/visit/event/outcome/trajectory/vpop rows;
  *     remit__store_end_chunk
  *   remit__store_read_outcomes ... remit__store_summary ...  (one transaction)
  *   remit__store_finish          (or remit__store_close to abandon)
@@ -63,6 +63,11 @@ typedef struct remit__run_info {
   const remit_param_info *params; /* the parameter table actually used (after
                                    * parameter-set file and overrides) */
   int n_params;
+  /* Readouts a virtual-population selection is made on: one column each in
+   * `vpop_selection` (0 and NULL without a selection; the table is made
+   * anyway, with the fixed columns only). */
+  int n_vpop;
+  const char *const *vpop_readouts;
 } remit__run_info;
 
 /* One row of `patients`.  Strings may be NULL (stored as NULL); NaN doubles
@@ -131,6 +136,18 @@ remit_status remit__store_outcome(remit__store *st, int replicate, int patient, 
 remit_status remit__store_trajectory(remit__store *st, int replicate, int patient,
                                      const char *variable, int n, const double *day,
                                      const double *value);
+
+/* One row of `vpop_selection`: a plausible patient considered for the
+ * virtual population, whether accepted, its acceptance probability, whether
+ * the probability was cut to 1, and its n_vpop baseline readouts (the
+ * run_info's order; NaN stored as NULL).  Needs an open chunk. */
+remit_status remit__store_vpop(remit__store *st, int replicate, int patient, int accepted,
+                               double probability, int clipped, const double *readouts);
+
+/* Counts over `vpop_selection`: rows, accepted rows, clipped rows.  Not
+ * inside a chunk. */
+remit_status remit__store_vpop_counts(remit__store *st, int64_t *n, int64_t *accepted,
+                                      int64_t *clipped);
 
 /* Reads the outcomes of one endpoint, in (replicate, patient) order.
  * replicate < 0: all replicates; arm NULL: all arms.  If value, event, time

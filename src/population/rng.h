@@ -27,7 +27,8 @@ typedef enum remit__stream {
   REMIT_STREAM_NOISE = 3,
   REMIT_STREAM_EVENTS = 4,
   REMIT_STREAM_ALLOCATION = 5,
-  REMIT_STREAM_TRIGGERS = 6 /* environmental flare triggers */
+  REMIT_STREAM_TRIGGERS = 6, /* environmental flare triggers */
+  REMIT_STREAM_VPOP = 7      /* virtual-population acceptance (src/population/vpop.h) */
 } remit__stream;
 
 typedef struct remit__rng {

@@ -790,7 +790,10 @@ static void section_flow(report *R) {
   sqlite3_finalize(q);
   put(R, "</div></div>\n");
   if (n1[1] > n1[2]) {
-    flow_box(R, "eligible, not enrolled (enrolment full)", n1[1] - n1[2], na[1] - na[2], "side");
+    /* Not enrolled: enrolment was full, or the virtual population did not
+     * accept them (status 'not_selected'). */
+    flow_box(R, "eligible, not enrolled (enrolment full or not selected)", n1[1] - n1[2],
+             na[1] - na[2], "side");
   }
   put(R, "</div>\n<div class=\"arrow\" aria-hidden=\"true\">&darr;</div>\n");
   flow_box(R, "enrolled and allocated", n1[2], na[2], "");

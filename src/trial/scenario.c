@@ -53,6 +53,10 @@ typedef struct cov_info {
   int binary; /* 0/1 only */
 } cov_info;
 
+/* A vpop target's values: any finite number (a readout has no table range;
+ * the distribution's own checks still apply). */
+static const cov_info readout_info = {0.0, -INFINITY, INFINITY, 0};
+
 static const cov_info covs[REMIT_N_COVARIATES] = {
     {40.0, 0.0, 120.0, 0},    /* age, years */
     {0.0, 0.0, 1.0, 1},       /* sex, 0 female */
@@ -186,36 +190,30 @@ static remit_status get_num_list(loader *L, const yaml_node_t *n, const char *fi
   return REMIT_OK;
 }
 
+/* Pair i of the mapping n, whose keys are names (`what` in messages): the
+ * key's text in *name, its node in *key, "field.name" in f
+ * (REMIT__YAML_FIELD_LEN).  A name given twice in the mapping is an error. */
+static remit_status map_name(loader *L, const yaml_node_t *n, int i, const char *field,
+                             const char *what, const char **name, yaml_node_t **key, char *f) {
+  yaml_node_pair_t *pr = &n->data.mapping.pairs.start[i];
+  *key = remit__yaml_node_at(&L->y, pr->key);
+  remit_status st = remit__yaml_get_str(&L->y, *key, field, what, name);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  remit__yaml_join(f, field, *name);
+  for (int j = 0; j < i; j++) {
+    const char *t = remit__yaml_scalar(remit__yaml_node_at(&L->y, n->data.mapping.pairs.start[j].key));
+    if (strcmp(t, *name) == 0) {
+      return remit__yaml_fail(&L->y, *key, f, "duplicate key");
+    }
+  }
+  return REMIT_OK;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Correlation                                                               */
 /* ------------------------------------------------------------------------ */
-
-/* In-place Cholesky of an n×n symmetric matrix (row-major).  Returns 1 when
- * every pivot exceeds REMIT_SCENARIO_MIN_PIVOT (positive definite).  Our own
- * eleven lines rather than gsl_linalg_cholesky_decomp1: GSL reports a
- * non-positive-definite matrix through its process-global error handler,
- * which aborts by default, and a library must neither abort nor flip
- * process-global state (STYLE.md 3.4, 3.6). */
-static int cholesky_ok(double *a, int n) {
-  for (int j = 0; j < n; j++) {
-    double d = a[j * n + j];
-    for (int k = 0; k < j; k++) {
-      d -= a[j * n + k] * a[j * n + k];
-    }
-    if (!(d > REMIT_SCENARIO_MIN_PIVOT)) {
-      return 0;
-    }
-    a[j * n + j] = sqrt(d);
-    for (int i = j + 1; i < n; i++) {
-      double s = a[i * n + j];
-      for (int k = 0; k < j; k++) {
-        s -= a[i * n + k] * a[j * n + k];
-      }
-      a[i * n + j] = s / a[j * n + j];
-    }
-  }
-  return 1;
-}
 
 typedef struct corr_entry {
   const char *a, *b; /* names, pointing into the document */
@@ -423,7 +421,7 @@ static remit_status check_corr_pd(loader *L, const yaml_node_t *n, const char *f
       m[i * k + j] = i == j ? 1.0 : m[i * cap + j];
     }
   }
-  int ok = cholesky_ok(m, k);
+  int ok = remit__cholesky(m, k, REMIT_SCENARIO_MIN_PIVOT);
   remit__free(L->y.ctx, nm);
   remit__free(L->y.ctx, m);
   if (!ok) {
@@ -457,8 +455,10 @@ static void set_fixed(remit_dist *d, double v) {
 /* Smallest probability mass a truncation interval may keep. */
 #define REMIT_SCENARIO_MIN_MASS 1e-9
 
-static remit_status parse_dist(loader *L, const yaml_node_t *n, const char *field, int c,
-                               remit_dist *d) {
+/* A marginal distribution of the quantity `name` whose values lie in ci's
+ * range: a covariate, or a vpop target's readout. */
+static remit_status parse_dist(loader *L, const yaml_node_t *n, const char *field,
+                               const cov_info *ci, const char *name, remit_dist *d) {
   static const char *const k_dist[] = {"dist", NULL};
   static const char *const k_fixed[] = {"dist", "value", NULL};
   static const char *const k_normal[] = {"dist", "mean", "sd", "lower", "upper", NULL};
@@ -466,7 +466,6 @@ static remit_status parse_dist(loader *L, const yaml_node_t *n, const char *fiel
   static const char *const k_uniform[] = {"dist", "low", "high", NULL};
   static const char *const k_categorical[] = {"dist", "values", "probs", NULL};
   static const char *const k_empirical[] = {"dist", "values", NULL};
-  const cov_info *ci = &covs[c];
   char f[REMIT__YAML_FIELD_LEN], g[64];
   remit_status st;
   remit_dist nd;
@@ -525,7 +524,7 @@ static remit_status parse_dist(loader *L, const yaml_node_t *n, const char *fiel
       nd.kind != REMIT_DIST_EMPIRICAL) {
     return remit__yaml_fail(&L->y, dn, f,
                             "expected fixed, categorical or empirical (%s is 0 or 1), got %s",
-                            cov_names[c], remit__yaml_got(dn, g, sizeof g));
+                            name, remit__yaml_got(dn, g, sizeof g));
   }
   if ((st = remit__yaml_check_map(&L->y, n, field, keys)) != REMIT_OK) {
     return st;
@@ -831,16 +830,10 @@ static remit_status parse_iiv(loader *L, const yaml_node_t *n, const char *field
     }
     for (int i = 0; i < len; i++) {
       yaml_node_pair_t *pr = &x->data.mapping.pairs.start[i];
-      yaml_node_t *k = remit__yaml_node_at(&L->y, pr->key);
+      yaml_node_t *k = NULL;
       const char *name = NULL;
-      if ((st = remit__yaml_get_str(&L->y, k, f, "a parameter name", &name)) != REMIT_OK) {
+      if ((st = map_name(L, x, i, f, "a parameter name", &name, &k, f2)) != REMIT_OK) {
         return st;
-      }
-      remit__yaml_join(f2, f, name);
-      for (int j = 0; j < i; j++) {
-        if (strcmp(p->iiv[j].param, name) == 0) {
-          return remit__yaml_fail(&L->y, k, f2, "duplicate key");
-        }
       }
       if (spec_has_params(L) && remit_spec_param_index(L->spec, name) < 0) {
         return remit__yaml_fail(&L->y, k, f2, "unknown parameter of model %s (see `remit params`)",
@@ -960,8 +953,8 @@ static remit_status parse_population(loader *L, const yaml_node_t *n) {
       const char *name = remit__yaml_scalar(remit__yaml_node_at(&L->y, pr->key));
       int c = remit_covariate_index(name);
       remit__yaml_join(f, "population.covariates", name);
-      if ((st = parse_dist(L, remit__yaml_node_at(&L->y, pr->value), f, c, &p->covariates[c])) !=
-          REMIT_OK) {
+      if ((st = parse_dist(L, remit__yaml_node_at(&L->y, pr->value), f, &covs[c], name,
+                           &p->covariates[c])) != REMIT_OK) {
         return st;
       }
     }
@@ -1748,6 +1741,166 @@ static remit_status parse_noise(loader *L, const yaml_node_t *n) {
   return REMIT_OK;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Virtual population                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* vpop.targets: {readout: distribution}, each a readout of the model with a
+ * density (normal, lognormal or uniform). */
+static remit_status parse_vpop_targets(loader *L, const yaml_node_t *n, const char *field) {
+  remit_vpop *v = &L->s->vpop;
+  char f[REMIT__YAML_FIELD_LEN], g[64];
+  remit_status st;
+  if (!n || n->type != YAML_MAPPING_NODE) {
+    return remit__yaml_fail(&L->y, n, field,
+                            "expected a mapping {readout: distribution} of 1 to %d readouts, got %s",
+                            REMIT_VPOP_MAX_TARGETS, remit__yaml_got(n, g, sizeof g));
+  }
+  int len = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+  if (len < 1 || len > REMIT_VPOP_MAX_TARGETS) {
+    return remit__yaml_fail(&L->y, n, field, "expected 1 to %d readouts, got %d",
+                            REMIT_VPOP_MAX_TARGETS, len);
+  }
+  if (!L->spec || L->spec->n_readouts == 0) {
+    return remit__yaml_fail(&L->y, n, field, "model %s has no readouts to target",
+                            L->spec ? L->spec->name : "?");
+  }
+  v->targets = remit__calloc(L->y.ctx, (size_t)len, sizeof(*v->targets));
+  if (!v->targets) {
+    return REMIT_ERR_NOMEM;
+  }
+  for (int i = 0; i < len; i++) {
+    yaml_node_t *k = NULL, *x = remit__yaml_node_at(&L->y, n->data.mapping.pairs.start[i].value);
+    const char *name = NULL;
+    if ((st = map_name(L, n, i, field, "a readout name", &name, &k, f)) != REMIT_OK) {
+      return st;
+    }
+    if (remit_spec_readout_index(L->spec, name) < 0) {
+      return remit__yaml_fail(&L->y, k, f,
+                              "unknown readout of model %s (see `remit params --list readouts`)",
+                              L->spec->name);
+    }
+    remit_vpop_target *t = &v->targets[i];
+    set_fixed(&t->dist, 0.0);
+    if (!(t->readout = sdup(L, name))) {
+      return REMIT_ERR_NOMEM;
+    }
+    v->n_targets = i + 1;
+    if (remit__yaml_is_plain_scalar(x)) {
+      return remit__yaml_fail(&L->y, x, f,
+                              "expected a mapping with dist: normal, lognormal or uniform (a "
+                              "target density), got %s",
+                              remit__yaml_got(x, g, sizeof g));
+    }
+    if ((st = parse_dist(L, x, f, &readout_info, name, &t->dist)) != REMIT_OK) {
+      return st;
+    }
+    remit_dist_kind kd = t->dist.kind;
+    if (kd != REMIT_DIST_NORMAL && kd != REMIT_DIST_LOGNORMAL && kd != REMIT_DIST_UNIFORM) {
+      yaml_node_t *dn = remit__yaml_map_get(&L->y, x, "dist");
+      char fd[REMIT__YAML_FIELD_LEN];
+      remit__yaml_join(fd, f, "dist");
+      return remit__yaml_fail(&L->y, dn, fd,
+                              "expected normal, lognormal or uniform (a target is a density), "
+                              "got %s",
+                              remit__yaml_got(dn, g, sizeof g));
+    }
+  }
+  return REMIT_OK;
+}
+
+/* vpop.correlation: between the targets' normal scores (a Gaussian copula),
+ * in either form of read_corr; stored as a full matrix. */
+static remit_status parse_vpop_corr(loader *L, const yaml_node_t *n, const char *field) {
+  remit_vpop *v = &L->s->vpop;
+  int k = v->n_targets;
+  corr_entry *e = NULL;
+  int ne = 0;
+  remit_status st = read_corr(L, n, field, &e, &ne);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  v->correlation = remit__calloc(L->y.ctx, (size_t)k * (size_t)k, sizeof(double));
+  if (!v->correlation) {
+    remit__free(L->y.ctx, e);
+    return REMIT_ERR_NOMEM;
+  }
+  for (int i = 0; i < k; i++) {
+    v->correlation[i * k + i] = 1.0;
+  }
+  for (int i = 0; i < ne && st == REMIT_OK; i++) {
+    int a = -1, b = -1;
+    for (int j = 0; j < k; j++) {
+      a = strcmp(v->targets[j].readout, e[i].a) == 0 ? j : a;
+      b = strcmp(v->targets[j].readout, e[i].b) == 0 ? j : b;
+    }
+    if (a < 0 || b < 0) {
+      st = remit__yaml_fail(&L->y, e[i].node, e[i].field,
+                            "expected readouts listed under vpop.targets, got '%s'",
+                            a < 0 ? e[i].a : e[i].b);
+    } else {
+      v->correlation[a * k + b] = v->correlation[b * k + a] = e[i].r;
+    }
+  }
+  if (st == REMIT_OK) {
+    st = check_corr_pd(L, n, field, e, ne);
+  }
+  remit__free(L->y.ctx, e);
+  return st;
+}
+
+static remit_status parse_vpop(loader *L, const yaml_node_t *n) {
+  static const char *const keys[] = {"method", "targets", "correlation", "pilot",
+                                     "max_draws_per_accept", NULL};
+  remit_vpop *v = &L->s->vpop;
+  remit_status st;
+  yaml_node_t *x;
+  if (!n) {
+    return REMIT_OK;
+  }
+  if ((st = remit__yaml_check_map(&L->y, n, "vpop", keys)) != REMIT_OK) {
+    return st;
+  }
+  v->method = REMIT_VPOP_ACCEPTANCE;
+  v->pilot = REMIT_VPOP_DEFAULT_PILOT;
+  v->max_draws_per_accept = REMIT_VPOP_DEFAULT_MAX_DRAWS;
+  if ((x = remit__yaml_map_get(&L->y, n, "method"))) {
+    const char *t = NULL;
+    if ((st = remit__yaml_get_str(&L->y, x, "vpop.method", "acceptance", &t)) != REMIT_OK) {
+      return st;
+    }
+    if (strcmp(t, "acceptance") != 0) {
+      char g[64];
+      return remit__yaml_fail(&L->y, x, "vpop.method",
+                              "expected acceptance (the one method; importance weights are not "
+                              "implemented), got %s",
+                              remit__yaml_got(x, g, sizeof g));
+    }
+  }
+  if ((x = remit__yaml_map_get(&L->y, n, "pilot")) &&
+      (st = remit__yaml_get_int(&L->y, x, "vpop.pilot", REMIT_VPOP_MIN_PILOT, REMIT_VPOP_MAX_PILOT,
+                                &v->pilot)) != REMIT_OK) {
+    return st;
+  }
+  if ((x = remit__yaml_map_get(&L->y, n, "max_draws_per_accept")) &&
+      (st = remit__yaml_get_num(&L->y, x, "vpop.max_draws_per_accept", 1.0,
+                                REMIT_VPOP_MAX_MAX_DRAWS, 0, &v->max_draws_per_accept)) !=
+          REMIT_OK) {
+    return st;
+  }
+  if (!(x = remit__yaml_map_get(&L->y, n, "targets"))) {
+    return remit__yaml_missing(&L->y, n, "vpop", "targets",
+                               "a mapping {readout: distribution}");
+  }
+  if ((st = parse_vpop_targets(L, x, "vpop.targets")) != REMIT_OK) {
+    return st;
+  }
+  if ((x = remit__yaml_map_get(&L->y, n, "correlation"))) {
+    return parse_vpop_corr(L, x, "vpop.correlation");
+  }
+  return REMIT_OK;
+}
+
 static remit_status parse_parameters(loader *L, const yaml_node_t *n) {
   remit_scenario *s = L->s;
   char f[REMIT__YAML_FIELD_LEN], g[64];
@@ -1763,16 +1916,10 @@ static remit_status parse_parameters(loader *L, const yaml_node_t *n) {
   }
   for (int i = 0; i < len; i++) {
     yaml_node_pair_t *pr = &n->data.mapping.pairs.start[i];
-    yaml_node_t *k = remit__yaml_node_at(&L->y, pr->key);
+    yaml_node_t *k = NULL;
     const char *name = NULL;
-    if ((st = remit__yaml_get_str(&L->y, k, "parameters", "a parameter name", &name)) != REMIT_OK) {
+    if ((st = map_name(L, n, i, "parameters", "a parameter name", &name, &k, f)) != REMIT_OK) {
       return st;
-    }
-    remit__yaml_join(f, "parameters", name);
-    for (int j = 0; j < i; j++) {
-      if (strcmp(s->param_overrides[j].param, name) == 0) {
-        return remit__yaml_fail(&L->y, k, f, "duplicate key");
-      }
     }
     double lo = -INFINITY, hi = INFINITY;
     if (spec_has_params(L)) {
@@ -1838,7 +1985,7 @@ static remit_status parse_root(loader *L, yaml_node_t *root) {
   static const char *const keys[] = {"name",   "model",         "seed",       "replicates",
                                      "population", "arms",      "standard_care", "design",
                                      "visits", "endpoints",     "noise",      "output",
-                                     "parameter_set", "parameters", NULL};
+                                     "parameter_set", "parameters", "vpop", NULL};
   remit_scenario *s = L->s;
   remit_status st;
   const char *t = NULL;
@@ -1935,7 +2082,7 @@ static remit_status parse_root(loader *L, yaml_node_t *root) {
       (st = parse_parameters(L, x)) != REMIT_OK) {
     return st;
   }
-  return REMIT_OK;
+  return parse_vpop(L, remit__yaml_map_get(&L->y, root, "vpop"));
 }
 
 static void set_defaults(remit_scenario *s) {
@@ -2142,6 +2289,12 @@ void remit_scenario_destroy(remit_scenario **sp) {
     remit__free(ctx, s->param_overrides[i].param);
   }
   remit__free(ctx, s->param_overrides);
+  for (int i = 0; s->vpop.targets && i < s->vpop.n_targets; i++) {
+    remit__free(ctx, s->vpop.targets[i].readout);
+    free_dist(ctx, &s->vpop.targets[i].dist);
+  }
+  remit__free(ctx, s->vpop.targets);
+  remit__free(ctx, s->vpop.correlation);
   remit__free(ctx, s->parameter_set);
   remit__free(ctx, s->name);
   remit__free(ctx, s->model);

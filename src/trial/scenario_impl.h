@@ -35,5 +35,13 @@ typedef struct remit__scenario {
  * matrix closer to singular than this is refused as not positive definite,
  * because sampling through it would amplify rounding into the draws. */
 #define REMIT_SCENARIO_MIN_PIVOT 1e-10
+/* vpop: the pilot sample's size (its density estimate costs pilot² kernel
+ * evaluations per target, so the upper bound keeps it to about a second) and
+ * the defaults (docs/scenarios.md, "Virtual populations"). */
+#define REMIT_VPOP_MIN_PILOT 50
+#define REMIT_VPOP_MAX_PILOT 20000
+#define REMIT_VPOP_DEFAULT_PILOT 2000
+#define REMIT_VPOP_DEFAULT_MAX_DRAWS 100.0
+#define REMIT_VPOP_MAX_MAX_DRAWS 1e6
 
 #endif /* REMIT_SCENARIO_IMPL_H */

@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -50,6 +51,78 @@ static void fmt_est(char *buf, size_t len, double est, double lo, double hi, int
   snprintf(buf, len, "%s [%s, %s]", e, l, h);
 }
 
+/* n, mean and SD of a vpop_selection readout column (all rows or the
+ * accepted ones); n = 0 when the column cannot be read. */
+static void vpop_stats(sqlite3 *db, const char *readout, int accepted_only, long *n, double *mean,
+                       double *sd) {
+  char sql[512];
+  snprintf(sql, sizeof sql,
+           "SELECT COUNT(\"%.60s\"), AVG(\"%.60s\"), TOTAL((\"%.60s\") * (\"%.60s\")) FROM "
+           "vpop_selection%s",
+           readout, readout, readout, readout, accepted_only ? " WHERE accepted = 1" : "");
+  sqlite3_stmt *q = NULL;
+  *n = 0;
+  *mean = *sd = NAN;
+  if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+    *n = sqlite3_column_int64(q, 0);
+    if (*n > 0) {
+      *mean = sqlite3_column_double(q, 1);
+      double ss = sqlite3_column_double(q, 2) - (double)*n * *mean * *mean;
+      *sd = *n > 1 ? sqrt(fmax(ss, 0.0) / (double)(*n - 1)) : NAN;
+    }
+  }
+  sqlite3_finalize(q);
+}
+
+/* The virtual-population selection (docs/validation.md, "Virtual
+ * populations"): pilot, constant, acceptance, and per readout the target
+ * against the plausible and the selected baseline.  Nothing without one. */
+static void print_vpop(sqlite3 *db, FILE *out) {
+  static const char *const keys[] = {"vpop_pilot",      "vpop_constant", "vpop_expected_acceptance",
+                                      "vpop_candidates", "vpop_accepted", "vpop_clipped"};
+  enum { PILOT, CONSTANT, EXPECTED, DRAWN, ACCEPTED, CLIPPED, N_KEYS };
+  char names[600], buf[64], v[N_KEYS][64];
+  if (!meta(db, "vpop_readouts", names, sizeof names)[0]) {
+    return;
+  }
+  for (int k = 0; k < N_KEYS; k++) {
+    meta(db, keys[k], v[k], sizeof v[k]);
+  }
+  double nd = atof(v[DRAWN]), na = atof(v[ACCEPTED]);
+  fprintf(out, "\nvirtual population (acceptance-rejection, Allen et al. 2016): pilot of %s "
+               "plausible patients, c = %.4g, expected acceptance %.1f %%\n",
+          v[PILOT], atof(v[CONSTANT]), 100.0 * atof(v[EXPECTED]));
+  if (v[DRAWN][0]) {
+    fprintf(out, "  all replicates: %s plausible patients drawn, %s accepted (%.1f %%), "
+                 "%s with the probability cut to 1\n",
+            v[DRAWN], v[ACCEPTED], nd > 0 ? 100.0 * na / nd : NAN, v[CLIPPED]);
+  }
+  fprintf(out, "  %-22s %-22s %-22s %s\n", "baseline readout", "target mean (sd)",
+          "plausible mean (sd)", "selected mean (sd)");
+  for (char *name = strtok(names, ","); name; name = strtok(NULL, ",")) {
+    char key[96], cell[3][96];
+    double tm = NAN, ts = NAN, m, sd;
+    long n;
+    snprintf(key, sizeof key, "vpop_target.%.60s", name);
+    if (sscanf(meta(db, key, buf, sizeof buf), "%lf %lf", &tm, &ts) != 2) {
+      tm = ts = NAN;
+    }
+    for (int k = 0; k < 3; k++) {
+      if (k == 0) {
+        m = tm;
+        sd = ts;
+      } else {
+        vpop_stats(db, name, k == 2, &n, &m, &sd);
+      }
+      char a[40], b[40];
+      fmt_num(a, sizeof a, m);
+      fmt_num(b, sizeof b, sd);
+      snprintf(cell[k], sizeof cell[k], "%s (%s)", a, b);
+    }
+    fprintf(out, "  %-22s %-22s %-22s %s\n", name, cell[0], cell[1], cell[2]);
+  }
+}
+
 remit_status remit_trial_print_summary(remit_context *ctx, const char *db_path, FILE *out) {
   sqlite3 *db = NULL;
   if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
@@ -80,12 +153,16 @@ remit_status remit_trial_print_summary(remit_context *ctx, const char *db_path, 
 
   /* Flow of the first replicate. */
   if (sqlite3_prepare_v2(db,
-                         "SELECT COUNT(*), SUM(eligible), SUM(enrolled) FROM patients "
-                         "WHERE replicate = 0",
+                         "SELECT COUNT(*), SUM(eligible), SUM(enrolled), "
+                         "SUM(status = 'not_selected') FROM patients WHERE replicate = 0",
                          -1, &q, NULL) == SQLITE_OK &&
       sqlite3_step(q) == SQLITE_ROW) {
-    fprintf(out, "flow (replicate 1): screened %d, eligible %d, enrolled %d\n",
-            sqlite3_column_int(q, 0), sqlite3_column_int(q, 1), sqlite3_column_int(q, 2));
+    fprintf(out, "flow (replicate 1): screened %d, eligible %d", sqlite3_column_int(q, 0),
+            sqlite3_column_int(q, 1));
+    if (sqlite3_column_int(q, 3) > 0) {
+      fprintf(out, ", not selected (virtual population) %d", sqlite3_column_int(q, 3));
+    }
+    fprintf(out, ", enrolled %d\n", sqlite3_column_int(q, 2));
   }
   sqlite3_finalize(q);
   if (sqlite3_prepare_v2(db,
@@ -103,6 +180,7 @@ remit_status remit_trial_print_summary(remit_context *ctx, const char *db_path, 
     }
   }
   sqlite3_finalize(q);
+  print_vpop(db, out);
 
   /* Endpoints: replicate 1 beside the across-replicate distribution. */
   fprintf(out, "\n%-22s %-28s %-12s %-30s %s\n", "endpoint", "arm", "statistic",

@@ -38,6 +38,7 @@
 #include "output/store.h"
 #include "population/population.h"
 #include "population/rng.h"
+#include "population/vpop.h"
 #include "remit/remit_trial.h"
 #include "scores/endpoints.h"
 #include "scores/visit.h"
@@ -86,6 +87,16 @@ typedef struct enrolled {
   double cov[REMIT_N_COVARIATES];
 } enrolled;
 
+/* A plausible patient considered for the virtual population: its baseline
+ * readouts (the targets' order), acceptance probability and the decision. */
+typedef struct vcand {
+  long pid;
+  double prob;
+  int clipped;       /* the probability was cut to 1 */
+  int accepted;
+  double x[REMIT_VPOP_MAX_TARGETS];
+} vcand;
+
 typedef struct trial {
   remit_context *ctx;
   const remit_scenario *sc;
@@ -106,6 +117,15 @@ typedef struct trial {
   int max_doses;
   int n_visit_max;
   const char **param_names;          /* varying parameter names */
+  /* Virtual-population selection (NULL vp without a vpop block). */
+  remit__vpop *vp;
+  int vp_rd[REMIT_VPOP_MAX_TARGETS]; /* readout index of each target */
+  vcand *vc;                         /* this replicate's candidates, ascending pid */
+  long n_vc, cap_vc;
+  vcand *batch;                      /* candidates decided ahead (in parallel) */
+  long *batch_pid;                   /* their indices ... */
+  double *batch_x;                   /* ... and baselines (cap_batch × n_targets) */
+  int n_batch, at_batch, cap_batch;
 } trial;
 
 /* One patient's results, kept until its chunk is written. */
@@ -131,9 +151,29 @@ typedef struct worker {
   remit_dose *doses;
   double *col[8];                   /* daily series for remit__daily */
   double cov[REMIT_N_COVARIATES];
+  double *params;                   /* n_params: a vpop candidate's draw */
   remit_status status;
   char errmsg[512];
 } worker;
+
+/* Runs job(T, w, k, arg) for k in [0, n) in parallel, each call on the
+ * calling thread's worker w (OpenMP, dynamic schedule: patients differ in
+ * cost).  Results go to slot k of the job's own output, so they do not
+ * depend on the schedule. */
+typedef void (*patient_job)(const trial *T, worker *w, int k, void *arg);
+
+static void for_each_patient(const trial *T, worker *workers, int n_workers, int n,
+                             patient_job job, void *arg) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n_workers)
+  for (int k = 0; k < n; k++) {
+    int tid = 0;
+#ifdef _OPENMP
+    tid = omp_get_thread_num();
+#endif
+    job(T, &workers[tid], k, arg);
+  }
+  (void)n_workers;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Set-up                                                                    */
@@ -273,6 +313,13 @@ static remit_status setup(trial *T) {
   for (int i = 0; i < nv; i++) {
     T->param_names[i] = T->spec->params[remit__population_varying(T->pop)[i]].name;
   }
+  for (int k = 0; k < sc->vpop.n_targets; k++) {
+    T->vp_rd[k] = remit_spec_readout_index(T->spec, sc->vpop.targets[k].readout);
+    if (T->vp_rd[k] < 0) {
+      return REMIT_ERROR(T->ctx, REMIT_ERR_ARG, "vpop.targets.%s: model %s has no such readout",
+                         sc->vpop.targets[k].readout, T->spec->name);
+    }
+  }
   return REMIT_OK;
 }
 
@@ -286,6 +333,11 @@ static void teardown(trial *T) {
   remit__free(T->ctx, T->days);
   remit__free(T->ctx, (void *)T->param_names);
   remit__population_destroy(T->ctx, &T->pop);
+  remit__vpop_destroy(T->ctx, &T->vp);
+  remit__free(T->ctx, T->vc);
+  remit__free(T->ctx, T->batch);
+  remit__free(T->ctx, T->batch_pid);
+  remit__free(T->ctx, T->batch_x);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -367,10 +419,251 @@ static int next_block_arm(trial *T, block_state *bs, int replicate) {
   return bs->labels[bs->used++];
 }
 
+/* ------------------------------------------------------------------------ */
+/* Virtual population (docs/validation.md, "Virtual populations")            */
+/* ------------------------------------------------------------------------ */
+
+/* Pilot patient j is patient VPOP_PILOT_BASE + j of replicate 0: its
+ * covariate and parameter streams cannot meet those of a screened patient
+ * (indices below 2^47) or of an allocation block (bit 62). */
+#define VPOP_PILOT_BASE ((long)1 << 61)
+/* Candidates decided ahead per parallel batch, per worker. */
+#define VPOP_BATCH_PER_WORKER 16
+
+/* The solver settings of every simulation of the trial. */
+static remit_sim_options sim_options(const trial *T) {
+  remit_sim_options opt = {REMIT_SOLVER_FAST, 1e-6, 1e-6, 0, T->t0};
+  return opt;
+}
+
+/* Draws patient `pid` of `replicate` (covariates into w->cov, parameters
+ * into params) and gives them to the worker's model. */
+static remit_status load_patient(const trial *T, worker *w, int replicate, long pid,
+                                 double *params) {
+  remit__population_draw(T->pop, T->sc->seed, replicate, pid, w->cov, params);
+  remit_covariates mc;
+  remit__population_model_covariates(w->cov, &mc);
+  remit_status st = remit_model_set_params(w->m, params, T->spec->n_params);
+  return st == REMIT_OK ? remit_model_set_covariates(w->m, &mc) : st;
+}
+
+/* The baseline the targets describe: the target readouts at the first grid
+ * day (the baseline visit) of the untreated patient, i.e. of the state the
+ * model's burn-in reaches with this patient's covariates and parameters.
+ * Model values, without assay noise.  NaN where the model fails. */
+static void baseline_readouts(const trial *T, worker *w, int replicate, long pid, double *x) {
+  remit_status st = load_patient(T, w, replicate, pid, w->params);
+  if (st == REMIT_OK) {
+    st = remit_model_set_regimen(w->m, NULL, 0);
+  }
+  if (st == REMIT_OK) {
+    remit_sim_options opt = sim_options(T);
+    st = remit_model_simulate(w->m, &opt, &T->t0, 1, w->Y, w->R);
+  }
+  for (int k = 0; k < T->sc->vpop.n_targets; k++) {
+    x[k] = st == REMIT_OK ? w->R[T->vp_rd[k]] : NAN;
+  }
+}
+
+typedef struct baseline_job {
+  int replicate;
+  const long *pid;
+  double *x;
+} baseline_job;
+
+static void baseline_one(const trial *T, worker *w, int k, void *arg) {
+  const baseline_job *b = arg;
+  baseline_readouts(T, w, b->replicate, b->pid[k], b->x + (size_t)k * T->sc->vpop.n_targets);
+}
+
+/* Simulates the baselines of patients pid[0..n) of `replicate` in parallel
+ * into x (n rows of n_targets). */
+static void baselines(const trial *T, worker *workers, int n_workers, int replicate,
+                      const long *pid, int n, double *x) {
+  baseline_job b = {replicate, pid, x};
+  for_each_patient(T, workers, n_workers, n, baseline_one, &b);
+}
+
+/* The pilot: the first `pilot` eligible pilot patients and their
+ * baselines, from which the selector estimates the plausible density and
+ * its constant.  Refuses a selection whose expected acceptance rate is
+ * below 1 / max_draws_per_accept before any trial patient is simulated (it
+ * runs before the store is opened). */
+static remit_status vpop_pilot(trial *T, worker *workers, int n_workers) {
+  const remit_vpop *vs = &T->sc->vpop;
+  const int m = vs->pilot, d = vs->n_targets;
+  long *pid = remit__calloc(T->ctx, (size_t)m, sizeof(long));
+  double *x = remit__calloc(T->ctx, (size_t)m * (size_t)d, sizeof(double));
+  remit_status st = pid && x ? REMIT_OK : REMIT_ERR_NOMEM;
+  double cov[REMIT_N_COVARIATES];
+  int n = 0;
+  long j = 0;
+  for (; st == REMIT_OK && n < m && j < (long)m * 1000; j++) {
+    remit__population_draw(T->pop, T->sc->seed, 0, VPOP_PILOT_BASE + j, cov, NULL);
+    if (!screen(T, cov)) {
+      pid[n++] = VPOP_PILOT_BASE + j;
+    }
+  }
+  if (st == REMIT_OK && n < m) {
+    st = REMIT_ERROR(T->ctx, REMIT_ERR_RANGE,
+                     "vpop: only %d of %ld pilot draws were eligible; the pilot needs %d", n, j, m);
+  }
+  if (st == REMIT_OK) {
+    baselines(T, workers, n_workers, 0, pid, m, x);
+    st = remit__vpop_create(T->ctx, vs, x, m, &T->vp);
+  }
+  if (st == REMIT_OK) {
+    /* The batch buffers, sized for the workers. */
+    T->cap_batch = VPOP_BATCH_PER_WORKER * n_workers;
+    T->batch = remit__calloc(T->ctx, (size_t)T->cap_batch, sizeof(*T->batch));
+    T->batch_pid = remit__calloc(T->ctx, (size_t)T->cap_batch, sizeof(long));
+    T->batch_x = remit__calloc(T->ctx, (size_t)T->cap_batch * (size_t)d, sizeof(double));
+    st = T->batch && T->batch_pid && T->batch_x ? REMIT_OK : REMIT_ERR_NOMEM;
+  }
+  if (st == REMIT_OK) {
+    remit__vpop_info info;
+    remit__vpop_get_info(T->vp, &info);
+    if (info.expected_rate * vs->max_draws_per_accept < 1.0) {
+      st = REMIT_ERROR(T->ctx, REMIT_ERR_RANGE,
+                       "vpop: the expected acceptance rate is %.3g %% (1 accepted per %.0f "
+                       "plausible patients, from a pilot of %d), below 1 per "
+                       "vpop.max_draws_per_accept = %g: widen the population (covariates, iiv) "
+                       "toward the targets, relax the targets, or raise max_draws_per_accept",
+                       100.0 * info.expected_rate,
+                       info.expected_rate > 0.0 ? 1.0 / info.expected_rate : INFINITY, m,
+                       vs->max_draws_per_accept);
+    }
+  }
+  remit__free(T->ctx, pid);
+  remit__free(T->ctx, x);
+  return st;
+}
+
+/* Decides, in parallel, the candidates from `pid` on: up to cap_batch
+ * eligible patients (below max_screen when > 0), each with its baseline,
+ * acceptance probability and a uniform from its own stream (seed,
+ * replicate, patient, REMIT_STREAM_VPOP).  A decision depends on the patient
+ * alone, so deciding ahead does not depend on the batch or thread count. */
+static void vpop_fill_batch(trial *T, worker *workers, int n_workers, int replicate, long pid,
+                            long max_screen) {
+  const remit_scenario *sc = T->sc;
+  const int d = sc->vpop.n_targets;
+  double cov[REMIT_N_COVARIATES];
+  int n = 0;
+  for (long i = pid; n < T->cap_batch && (max_screen <= 0 || i < max_screen); i++) {
+    remit__population_draw(T->pop, sc->seed, replicate, i, cov, NULL);
+    if (!screen(T, cov)) {
+      T->batch_pid[n++] = i;
+    }
+  }
+  baselines(T, workers, n_workers, replicate, T->batch_pid, n, T->batch_x);
+  for (int k = 0; k < n; k++) {
+    vcand *c = &T->batch[k];
+    c->pid = T->batch_pid[k];
+    memcpy(c->x, T->batch_x + (size_t)k * d, sizeof(double) * (size_t)d);
+    c->prob = remit__vpop_probability(T->vp, c->x, &c->clipped);
+    remit__rng r;
+    remit__rng_key(&r, sc->seed, (uint64_t)replicate, (uint64_t)c->pid, REMIT_STREAM_VPOP);
+    c->accepted = remit__rng_uniform(&r) < c->prob;
+  }
+  T->n_batch = n;
+  T->at_batch = 0;
+}
+
+/* Whether the eligible patient `pid` joins the virtual population; the
+ * candidate is appended to T->vc. */
+static remit_status vpop_consider(trial *T, worker *workers, int n_workers, int replicate,
+                                  long pid, long max_screen, int *accepted) {
+  if (T->at_batch >= T->n_batch || T->batch[T->at_batch].pid != pid) {
+    vpop_fill_batch(T, workers, n_workers, replicate, pid, max_screen);
+  }
+  if (T->n_vc == T->cap_vc) {
+    long cap = T->cap_vc ? 2 * T->cap_vc : 256;
+    vcand *grown = remit__realloc(T->ctx, T->vc, sizeof(*grown) * (size_t)cap);
+    if (!grown) {
+      return REMIT_ERR_NOMEM;
+    }
+    T->vc = grown;
+    T->cap_vc = cap;
+  }
+  T->vc[T->n_vc] = T->batch[T->at_batch++];
+  *accepted = T->vc[T->n_vc++].accepted;
+  return REMIT_OK;
+}
+
+/* This replicate's candidate `pid`, or NULL. */
+static const vcand *vpop_find(const trial *T, long pid) {
+  long lo = 0, hi = T->n_vc;
+  while (lo < hi) {
+    long mid = lo + (hi - lo) / 2;
+    if (T->vc[mid].pid < pid) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo < T->n_vc && T->vc[lo].pid == pid ? &T->vc[lo] : NULL;
+}
+
+/* The selection's description in the run table (docs/outputs.md). */
+static remit_status vpop_meta(const trial *T, remit__store *store) {
+  const remit_vpop *vs = &T->sc->vpop;
+  remit__vpop_info info;
+  remit__vpop_get_info(T->vp, &info);
+  char names[REMIT_VPOP_MAX_TARGETS * 64] = "", bw[REMIT_VPOP_MAX_TARGETS * 32] = "";
+  for (int k = 0; k < vs->n_targets; k++) {
+    size_t a = strlen(names), b = strlen(bw);
+    snprintf(names + a, sizeof names - a, "%s%.60s", k ? "," : "", vs->targets[k].readout);
+    snprintf(bw + b, sizeof bw - b, "%s%.6g", k ? "," : "", info.bandwidth[k]);
+  }
+  char v[5][64];
+  snprintf(v[0], sizeof v[0], "%d", info.n_pilot);
+  snprintf(v[1], sizeof v[1], "%d", info.n_used);
+  snprintf(v[2], sizeof v[2], "%.17g", exp(info.log_constant));
+  snprintf(v[3], sizeof v[3], "%.6g", info.expected_rate);
+  snprintf(v[4], sizeof v[4], "%g", vs->max_draws_per_accept);
+  const char *kv[][2] = {{"vpop_method", "acceptance"}, {"vpop_readouts", names},
+                         {"vpop_pilot", v[0]},          {"vpop_pilot_used", v[1]},
+                         {"vpop_constant", v[2]},       {"vpop_expected_acceptance", v[3]},
+                         {"vpop_max_draws_per_accept", v[4]}, {"vpop_bandwidth", bw}};
+  remit_status st = REMIT_OK;
+  for (size_t k = 0; st == REMIT_OK && k < sizeof kv / sizeof kv[0]; k++) {
+    st = remit__store_set_meta(store, kv[k][0], kv[k][1]);
+  }
+  for (int k = 0; st == REMIT_OK && k < vs->n_targets; k++) {
+    char key[96], val[64];
+    double mean, sd;
+    remit__vpop_target_moments(&vs->targets[k].dist, &mean, &sd);
+    snprintf(key, sizeof key, "vpop_target.%.60s", vs->targets[k].readout);
+    snprintf(val, sizeof val, "%.6g %.6g", mean, sd);
+    st = remit__store_set_meta(store, key, val);
+  }
+  return st;
+}
+
+/* After the run: how many were drawn and accepted, from the store. */
+static remit_status vpop_meta_counts(remit__store *store) {
+  int64_t n = 0, acc = 0, clip = 0;
+  remit_status st = remit__store_vpop_counts(store, &n, &acc, &clip);
+  char v[3][32], rate[32];
+  snprintf(v[0], sizeof v[0], "%lld", (long long)n);
+  snprintf(v[1], sizeof v[1], "%lld", (long long)acc);
+  snprintf(v[2], sizeof v[2], "%lld", (long long)clip);
+  snprintf(rate, sizeof rate, "%.6g", n > 0 ? (double)acc / (double)n : NAN);
+  const char *kv[][2] = {{"vpop_candidates", v[0]}, {"vpop_accepted", v[1]},
+                         {"vpop_clipped", v[2]},    {"vpop_acceptance_rate", rate}};
+  for (size_t k = 0; st == REMIT_OK && k < sizeof kv / sizeof kv[0]; k++) {
+    st = remit__store_set_meta(store, kv[k][0], kv[k][1]);
+  }
+  return st;
+}
+
 /* Screens patients in index order until n_enrol are eligible (or n_screen
- * screened) and allocates them.  *list is allocated here. */
-static remit_status enrol(trial *T, int replicate, enrolled **list, long *n_list,
-                          long *n_screened) {
+ * screened) and allocates them.  With a virtual population, an eligible
+ * patient is enrolled only if accepted (vpop_consider; the workers simulate
+ * the baselines).  *list is allocated here. */
+static remit_status enrol(trial *T, worker *workers, int n_workers, int replicate,
+                          enrolled **list, long *n_list, long *n_screened) {
   const remit_scenario *sc = T->sc;
   const remit_design *d = &sc->design;
   long target = d->n_enrol > 0 ? d->n_enrol : -1;
@@ -386,6 +679,12 @@ static remit_status enrol(trial *T, int replicate, enrolled **list, long *n_list
   if (target < 0 && max_screen <= 0) {
     return REMIT_ERROR(T->ctx, REMIT_ERR_ARG, "scenario %s: set n_enrol or n_screen", sc->name);
   }
+  const double max_draws = sc->vpop.max_draws_per_accept;
+  if (T->vp && d->n_screen <= 0) {
+    max_screen *= (long)ceil(max_draws); /* the selection's own limit stops it first */
+  }
+  T->n_vc = 0;
+  T->n_batch = T->at_batch = 0;
   /* The list grows as patients enrol, so screening a large population for a
    * few eligible patients does not reserve memory for all of them. */
   long cap = target > 0 && target < 4096 ? target : 4096;
@@ -420,6 +719,26 @@ static remit_status enrol(trial *T, int replicate, enrolled **list, long *n_list
     remit__population_draw(T->pop, sc->seed, replicate, i, p->cov, NULL);
     if (screen(T, p->cov)) {
       continue;
+    }
+    if (T->vp) {
+      int accepted = 0;
+      if ((st = vpop_consider(T, workers, n_workers, replicate, i, max_screen, &accepted)) !=
+          REMIT_OK) {
+        break;
+      }
+      if (!accepted && target > 0 && (double)T->n_vc >= max_draws * (double)target) {
+        st = REMIT_ERROR(T->ctx, REMIT_ERR_RANGE,
+                         "vpop: replicate %d: %ld plausible patients drawn and %ld of %ld "
+                         "accepted, the limit of vpop.max_draws_per_accept = %g per patient to "
+                         "enrol: the acceptance rate (%.3g %%) is too low; widen the population "
+                         "toward the targets, relax the targets, or raise max_draws_per_accept",
+                         replicate + 1, T->n_vc, n, target, max_draws,
+                         100.0 * (double)n / (double)T->n_vc);
+        break;
+      }
+      if (!accepted) {
+        continue;
+      }
     }
     p->pid = i;
     remit__rng r;
@@ -576,9 +895,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
   o->n_visits = 0;
   o->n_events = 0;
   o->dropout_day = NAN;
-  remit__population_draw(T->pop, sc->seed, replicate, e->pid, w->cov, o->params);
-  remit_covariates mc;
-  remit__population_model_covariates(w->cov, &mc);
+  remit_status st = load_patient(T, w, replicate, e->pid, o->params);
   const arm_plan *ap = &T->arms[e->arm];
   memcpy(w->doses, ap->doses, sizeof(*w->doses) * (size_t)ap->n_doses);
   if (e->level >= 0 && ap->product >= 0) {
@@ -600,15 +917,11 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
       w->doses[n_doses++] = (remit_dose){floor(day), T->in_trigger, 1.0, 0.0};
     }
   }
-  remit_status st = remit_model_set_params(w->m, o->params, T->spec->n_params);
-  if (st == REMIT_OK) {
-    st = remit_model_set_covariates(w->m, &mc);
-  }
   if (st == REMIT_OK) {
     st = remit_model_set_regimen(w->m, w->doses, n_doses);
   }
   if (st == REMIT_OK) {
-    remit_sim_options opt = {REMIT_SOLVER_FAST, 1e-6, 1e-6, 0, T->t0};
+    remit_sim_options opt = sim_options(T);
     st = remit_model_simulate(w->m, &opt, T->days, nd, w->Y, w->R);
   }
   if (st != REMIT_OK) {
@@ -723,7 +1036,8 @@ static remit_status worker_init(const trial *T, worker *w) {
   w->Y = malloc(sizeof(double) * nd * (size_t)T->spec->n_states);
   w->R = malloc(sizeof(double) * nd * (size_t)T->spec->n_readouts);
   w->doses = malloc(sizeof(remit_dose) * (size_t)(T->max_doses + MAX_TRIGGERS + 1));
-  int ok = w->Y && w->R && w->doses;
+  w->params = malloc(sizeof(double) * (size_t)(T->spec->n_params + 1));
+  int ok = w->Y && w->R && w->doses && w->params;
   for (int k = 0; k < 8; k++) {
     w->col[k] = malloc(sizeof(double) * nd);
     ok = ok && w->col[k];
@@ -737,6 +1051,7 @@ static void worker_close(worker *w) {
   free(w->Y);
   free(w->R);
   free(w->doses);
+  free(w->params);
   for (int k = 0; k < 8; k++) {
     free(w->col[k]);
   }
@@ -749,6 +1064,16 @@ static const char *arm_label(const trial *T, const enrolled *e, char *buf, size_
     return buf;
   }
   return a->name;
+}
+
+/* The vpop_selection row of candidate `pid` of this replicate. */
+static remit_status write_vpop(trial *T, remit__store *store, int replicate, long pid) {
+  const vcand *c = vpop_find(T, pid);
+  if (!c) {
+    return REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "vpop: patient %ld of replicate %d was never "
+                       "considered", pid, replicate + 1);
+  }
+  return remit__store_vpop(store, replicate, (int)pid, c->accepted, c->prob, c->clipped, c->x);
 }
 
 static remit_status write_patient(trial *T, remit__store *store, int replicate, const enrolled *e,
@@ -770,6 +1095,9 @@ static remit_status write_patient(trial *T, remit__store *store, int replicate, 
                             nv, T->param_names, vals};
   memcpy(row.cov, e->cov, sizeof row.cov);
   remit_status st = remit__store_patient(store, &row);
+  if (st == REMIT_OK && T->vp) {
+    st = write_vpop(T, store, replicate, e->pid);
+  }
   for (int v = 0; st == REMIT_OK && v < o->n_visits; v++) {
     st = remit__store_visit(store, replicate, (int)e->pid, &o->visits[v]);
   }
@@ -792,21 +1120,25 @@ static remit_status write_patient(trial *T, remit__store *store, int replicate, 
   return st;
 }
 
-/* Screen failures between two enrolled patients are written with the chunk
- * that holds the later one, so the patients table is complete on resume. */
+/* Screen failures between two enrolled patients, and the eligible patients
+ * the virtual population did not accept, are written with the chunk that
+ * holds the later enrolled one, so the patients table is complete on resume. */
 static remit_status write_screen_failures(trial *T, remit__store *store, int replicate, long from,
                                           long to) {
   double cov[REMIT_N_COVARIATES];
   for (long i = from; i < to; i++) {
     remit__population_draw(T->pop, T->sc->seed, replicate, i, cov, NULL);
     const char *why = screen(T, cov);
-    if (!why) {
+    if (!why && !T->vp) {
       continue;
     }
-    remit__patient_row row = {replicate, (int)i, NULL, NULL, NULL, 0, 0, why, {0},
-                              "screen_failed", NAN, NAN, 0, NULL, NULL};
+    remit__patient_row row = {replicate, (int)i, NULL, NULL, NULL, !why, 0, why, {0},
+                              why ? "screen_failed" : "not_selected", NAN, NAN, 0, NULL, NULL};
     memcpy(row.cov, cov, sizeof cov);
     remit_status st = remit__store_patient(store, &row);
+    if (st == REMIT_OK && !why) {
+      st = write_vpop(T, store, replicate, i);
+    }
     if (st != REMIT_OK) {
       return st;
     }
@@ -864,19 +1196,23 @@ static void chunk_bind(const trial *T, const enrolled *e, int n, chunk_buf *cb) 
   }
 }
 
+typedef struct block_job {
+  int replicate;
+  const enrolled *e;
+  chunk_buf *cb;
+} block_job;
+
+static void block_one(const trial *T, worker *w, int k, void *arg) {
+  const block_job *b = arg;
+  run_patient(T, w, b->replicate, &b->e[k], &b->cb->out[k]);
+}
+
 /* Simulates patients e[0..n) in parallel into cb (slot k for e[k]). */
 static remit_status simulate_block(trial *T, worker *workers, int n_workers, int replicate,
                                    const enrolled *e, int n, chunk_buf *cb) {
   chunk_bind(T, e, n, cb);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(n_workers)
-  for (int k = 0; k < n; k++) {
-    int tid = 0;
-#ifdef _OPENMP
-    tid = omp_get_thread_num();
-#endif
-    run_patient(T, &workers[tid], replicate, &e[k], &cb->out[k]);
-  }
-  (void)n_workers;
+  block_job b = {replicate, e, cb};
+  for_each_patient(T, workers, n_workers, n, block_one, &b);
   return REMIT_OK;
 }
 
@@ -1448,7 +1784,7 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
   const remit_scenario *sc = T->sc;
   enrolled *e = NULL;
   long n = 0, n_screened = 0;
-  remit_status st = enrol(T, rep, &e, &n, &n_screened);
+  remit_status st = enrol(T, workers, n_workers, rep, &e, &n, &n_screened);
   if (st != REMIT_OK) {
     return st;
   }
@@ -1598,24 +1934,6 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
   D.rank = remit__comm_rank(D.comm);
   D.size = remit__comm_size(D.comm);
   st = setup(&T);
-  if (st == REMIT_OK && D.rank == 0) { /* rank 0 alone owns the store */
-    remit_param_info *table = remit__calloc(ctx, (size_t)T.spec->n_params, sizeof(*table));
-    if (!table) {
-      st = REMIT_ERR_NOMEM;
-    } else {
-      /* The table as used: typical values after the scenario's parameter
-       * set and overrides (the same values the population draws around). */
-      memcpy(table, T.spec->params, sizeof(*table) * (size_t)T.spec->n_params);
-      const double *typ = remit__population_typical(T.pop);
-      for (int k = 0; k < T.spec->n_params; k++) {
-        table[k].value = typ[k];
-      }
-      remit__run_info info = {sc->text ? sc->text : "", sc->path, sc->seed, T.spec->name, NULL,
-                              NULL, table, T.spec->n_params};
-      st = remit__store_open(ctx, opt->output, &info, opt->resume, opt->overwrite, &store);
-      remit__free(ctx, table);
-    }
-  }
   if (st == REMIT_OK) {
     workers = remit__calloc(ctx, (size_t)n_workers, sizeof(*workers));
     st = workers ? REMIT_OK : REMIT_ERR_NOMEM;
@@ -1629,6 +1947,36 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
   }
   if (st == REMIT_OK) {
     st = chunk_alloc(&T, &cb, chunk_size > 6 ? chunk_size : 6);
+  }
+  /* The virtual population's pilot comes before the store is opened, so a
+   * selection that cannot work leaves no run file behind. */
+  if (st == REMIT_OK && sc->vpop.method != REMIT_VPOP_NONE) {
+    st = vpop_pilot(&T, workers, n_workers);
+  }
+  if (st == REMIT_OK && D.rank == 0) { /* rank 0 alone owns the store */
+    remit_param_info *table = remit__calloc(ctx, (size_t)T.spec->n_params, sizeof(*table));
+    if (!table) {
+      st = REMIT_ERR_NOMEM;
+    } else {
+      /* The table as used: typical values after the scenario's parameter
+       * set and overrides (the same values the population draws around). */
+      memcpy(table, T.spec->params, sizeof(*table) * (size_t)T.spec->n_params);
+      const double *typ = remit__population_typical(T.pop);
+      for (int k = 0; k < T.spec->n_params; k++) {
+        table[k].value = typ[k];
+      }
+      const char *vp_names[REMIT_VPOP_MAX_TARGETS];
+      for (int k = 0; k < sc->vpop.n_targets; k++) {
+        vp_names[k] = sc->vpop.targets[k].readout;
+      }
+      remit__run_info info = {sc->text ? sc->text : "", sc->path, sc->seed, T.spec->name, NULL,
+                              NULL, table, T.spec->n_params, sc->vpop.n_targets, vp_names};
+      st = remit__store_open(ctx, opt->output, &info, opt->resume, opt->overwrite, &store);
+      remit__free(ctx, table);
+    }
+  }
+  if (st == REMIT_OK && D.rank == 0 && T.vp) {
+    st = vpop_meta(&T, store);
   }
   if (st == REMIT_OK && D.rank == 0 && D.size > 1) {
     D.ended = remit__calloc(ctx, (size_t)D.size, sizeof(int));
@@ -1663,6 +2011,9 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
   st = dist_end(&T, &D, st);
   if (st == REMIT_OK && D.rank == 0) {
     st = summarise(&T, store);
+  }
+  if (st == REMIT_OK && D.rank == 0 && T.vp) {
+    st = vpop_meta_counts(store);
   }
   if (st == REMIT_OK && D.rank == 0) {
     st = remit__store_finish(&store);

@@ -100,5 +100,15 @@ head -1 "$T/out" | grep -q "replicate,patient" && pass "export writes a CSV head
 expect 2 "no_such_table" -- export "$T/r.db" no_such_table
 expect 2 "threads" -- trial "$T/ok.yaml" -o "$T/r2.db" --threads 0
 
+# Virtual populations: the summary shows the selection, the store records it,
+# a bad vpop block is one line naming the field.
+expect 0 "" -- trial "$SRC/tests/data/scenarios/vpop_tiny.yaml" -o "$T/v.db" --threads 2
+grep -q "^virtual population (acceptance-rejection" "$T/out" && grep -q "^  sledai2k  *15.000 (3.000)" "$T/out" &&
+  pass "trial summary shows the virtual population" || fail "vpop summary: $(cat "$T/out")"
+expect 0 "" -- export "$T/v.db" vpop_selection
+head -1 "$T/out" | grep -q "^replicate,patient,accepted,probability,clipped,sledai2k,c3_mg_dl$" &&
+  pass "vpop_selection exported with one column per readout" || fail "vpop export: $(head -2 "$T/out")"
+expect 2 "vpop.targets.sledai_total: unknown readout" -- trial "$SRC/tests/data/scenarios/bad_vpop_readout.yaml" -o "$T/v2.db"
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]

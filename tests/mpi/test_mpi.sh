@@ -42,6 +42,22 @@ done
 n=$("$REMIT" export "$T/two.db" chunks | tail -n +2 | wc -l)
 [ "$n" -gt 10 ] && pass "$n chunks shared by the ranks" || fail "only $n chunks"
 
+# A virtual-population selection: every rank draws the same candidates, and
+# rank 0 records the same selection as one process.
+VP="$HERE/../data/scenarios/vpop_tiny.yaml"
+"$REMIT" trial "$VP" -o "$T/vone.db" --threads 1 --chunk-size 5 --quiet || fail "plain vpop trial"
+"${run2[@]}" "$REMIT" trial "$VP" -o "$T/vtwo.db" --threads 1 --chunk-size 5 --quiet >/dev/null 2>&1 ||
+  fail "mpirun -np 2 vpop trial"
+for t in patients vpop_selection outcomes; do
+  "$REMIT" export "$T/vone.db" "$t" >"$T/vone.$t.csv" 2>&1
+  "$REMIT" export "$T/vtwo.db" "$t" >"$T/vtwo.$t.csv" 2>&1
+  if [ "$(wc -l <"$T/vone.$t.csv")" -gt 1 ] && cmp -s "$T/vone.$t.csv" "$T/vtwo.$t.csv"; then
+    pass "vpop: table $t identical ($(wc -l <"$T/vone.$t.csv") lines)"
+  else
+    fail "vpop: table $t differs between 1 process and 2 ranks"
+  fi
+done
+
 # A failure on rank 0 (the store exists) is a failure of the whole job, at once.
 if timeout 60 "${run2[@]}" "$REMIT" trial "$SC" -o "$T/two.db" --threads 1 >"$T/out" 2>"$T/err"; then
   fail "mpirun over an existing store succeeded"

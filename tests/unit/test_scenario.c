@@ -68,7 +68,7 @@ static void test_name_tables(void) {
 static void test_shipped(void) {
   static const char *const names[] = {"default",   "erlangen_cart", "saint_louis_msc",
                                       "french_cart_multicentre", "msc_rct", "bliss52",
-                                      "tulip2",    "lunar"};
+                                      "tulip2",    "lunar",         "liang2010_msc_vpop"};
   remit_context *ctx = NULL;
   remit_context_create(NULL, &ctx);
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -269,6 +269,22 @@ static void test_round_trip(void) {
   REMIT_CHECK(s->n_param_overrides == 1 && strcmp(s->param_overrides[0].param, "car_rho") == 0 &&
                   s->param_overrides[0].value == 1.35,
               "parameter override");
+  const remit_vpop *v = &s->vpop;
+  REMIT_CHECK(v->method == REMIT_VPOP_ACCEPTANCE && v->pilot == 1500 &&
+                  v->max_draws_per_accept == 40 && v->n_targets == 3,
+              "vpop: method, pilot, limit, three targets");
+  REMIT_CHECK(v->n_targets == 3 && strcmp(v->targets[0].readout, "sledai2k") == 0 &&
+                  v->targets[0].dist.kind == REMIT_DIST_NORMAL && v->targets[0].dist.a == 12.2 &&
+                  v->targets[0].dist.b == 3.3 && v->targets[0].dist.lower == 4 &&
+                  isinf(v->targets[0].dist.upper) &&
+                  v->targets[1].dist.kind == REMIT_DIST_LOGNORMAL &&
+                  v->targets[1].dist.a == 150 && v->targets[2].dist.kind == REMIT_DIST_UNIFORM &&
+                  v->targets[2].dist.b == 110,
+              "vpop targets in file order");
+  REMIT_CHECK(v->correlation && v->correlation[1 * 3 + 2] == -0.35 &&
+                  v->correlation[2 * 3 + 1] == -0.35 && v->correlation[0] == 1.0 &&
+                  v->correlation[1] == 0.0,
+              "vpop correlation matrix");
   remit_scenario_destroy(&s);
   REMIT_CHECK(s == NULL, "destroy nulls the handle");
   remit_scenario_destroy(&s);
@@ -301,6 +317,9 @@ static void test_round_trip(void) {
     REMIT_CHECK(s->n_endpoints == 1 && strcmp(s->endpoints[0].name, "doris") == 0 &&
                     !s->endpoints[0].primary,
                 "endpoint");
+    REMIT_CHECK(s->vpop.method == REMIT_VPOP_NONE && s->vpop.n_targets == 0 &&
+                    !s->vpop.targets && !s->vpop.correlation,
+                "no virtual-population selection");
     remit_scenario_destroy(&s);
   }
   s = load(ctx, DATA "good_matrix.yaml");
@@ -363,6 +382,15 @@ static void test_bad_files(void) {
       {"bad_two_documents.yaml", 7, "(top level)", "one YAML document"},
       {"bad_amount_absurd.yaml", 5, "arms[0].regimen[0].amount", "5e12"},
       {"bad_escalation_no_levels.yaml", 3, "arms[0].dose_levels", "missing"},
+      {"bad_vpop_readout.yaml", 7, "vpop.targets.sledai_total", "unknown readout"},
+      {"bad_vpop_dist.yaml", 7, "vpop.targets.sledai2k.dist", "normal, lognormal or uniform"},
+      {"bad_vpop_scalar.yaml", 7, "vpop.targets.sledai2k", "a mapping with dist"},
+      {"bad_vpop_method.yaml", 6, "vpop.method", "expected acceptance"},
+      {"bad_vpop_no_targets.yaml", 6, "vpop.targets", "missing"},
+      {"bad_vpop_pilot.yaml", 6, "vpop.pilot", "[50, 20000]"},
+      {"bad_vpop_corr.yaml", 8, "vpop.correlation[0]", "vpop.targets"},
+      {"bad_vpop_sd.yaml", 7, "vpop.targets.sledai2k.sd", "> 0"},
+      {"bad_vpop_key.yaml", 6, "vpop.max_draws", "unknown key"},
   };
   remit_context *ctx = NULL;
   remit_context_create(NULL, &ctx);

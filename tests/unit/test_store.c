@@ -476,8 +476,9 @@ static void test_errors(remit_context *ctx) {
   fclose(f);
   REMIT_CHECK_STATUS(remit_store_export(ctx, junk, "run", 0, stdout), REMIT_ERR_ARG);
   REMIT_CHECK(strstr(remit_context_errmsg(ctx), "not a remit run") != NULL, "%s", remit_context_errmsg(ctx));
-  REMIT_CHECK(remit_store_table(-1) == NULL && remit_store_table(10) == NULL &&
-                  strcmp(remit_store_table(0), "run") == 0,
+  REMIT_CHECK(remit_store_table(-1) == NULL && remit_store_table(11) == NULL &&
+                  strcmp(remit_store_table(0), "run") == 0 &&
+                  strcmp(remit_store_table(10), "vpop_selection") == 0,
               "table names");
 }
 
