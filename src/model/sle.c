@@ -270,8 +270,10 @@
     SRC_CAL "BILAG-like grade B (moderate; 1 = where the domain's first SLEDAI item appears): TULIP-2 and pooled BICLA, both arms [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md) [GAP mapping]") \
   X(bilag_a, 5.0, "x item threshold", 0.0, 0.0, 100.0,                                        \
     SRC_CAL "BILAG-like grade A (severe): about th_vasculitis/th_rash and th_myositis/th_arthritis [GAP mapping]") \
-  X(pga_k, 3.0, "organ unit", 0.0, 0.01, 100.0,                                                       \
-    SRC_CAL "PGA proxy 3 x A/(A + K), A = organ inflammation sum; baseline PGA ~1.4 in BLISS-type populations [M]; BLISS-52 LLDAS (PGA <= 1) checked (remit fit / hand calibration, 2026-11-22; was 2.0) [GAP]") \
+  X(pga_k, 4.63, "x item threshold", 0.0, 0.01, 100.0,                                          \
+    SRC_CAL "PGA proxy 3 A^h/(A^h + K^h), A = sum of organ activities in units of each organ's first SLEDAI item threshold: baseline PGA ~1.4 in BLISS-type populations [M] [GAP mapping]") \
+  X(pga_h, 3.0, "-", 0.0, 0.5, 10.0,                                                            \
+    SRC_CAL "steepness of the PGA proxy: activity below the item thresholds scores near 0 (clinical SLEDAI 0 with PGA < 0.5 in DORIS, BLISS pooled DORIS 8.4 % [V]) [GAP mapping]") \
   X(crs_il6_1, 20.0, "pg/mL", 0.0, 0.0, 1e6,                                                    \
     SRC_CAL "IL-6 proxy for ASTCT CRS grade 1 (Lee 2019 grading is clinical; mapping [GAP]); SLE CRS mild") \
   X(crs_il6_2, 150.0, "pg/mL", 0.0, 0.0, 1e6, SRC_CAL "IL-6 proxy for CRS grade 2 [GAP]")         \
@@ -501,7 +503,7 @@ static const remit_input sle_inputs[NI] = {
   X(sledai_leukopenia, "points", "SLEDAI-2K leukopenia (1): WBC < th_wbc_sledai")           \
   X(sledai2k, "points", "SLEDAI-2K total (0-105)")                                          \
   X(csledai, "points", "clinical SLEDAI (without low complement and anti-dsDNA)")           \
-  X(pga, "0-3", "physician global assessment proxy: 3 A/(A + pga_k), A = organ sum")        \
+  X(pga, "0-3", "physician global assessment proxy: 3 A^h/(A^h + pga_k^h), A = organ activity / item thresholds") \
   X(bilag_mucocutaneous, "1-4", "BILAG-like grade: 1 none, 2 C, 3 B, 4 A (muco / th_rash vs bilag_c/b/a)") \
   X(bilag_musculoskeletal, "1-4", "BILAG-like grade (msk / th_arthritis vs bilag_c/b/a)")     \
   X(bilag_cardiorespiratory, "1-4", "BILAG-like grade (serositis / th_pleurisy vs bilag_c/b/a)") \
@@ -787,8 +789,11 @@ static void sle_readout(double t, const double *y, const double *p, double *r, v
   r[R_bilag_mucocutaneous] = bilag_grade(y[S_muco] / p[P_th_rash], p);
   r[R_bilag_musculoskeletal] = bilag_grade(y[S_msk] / p[P_th_arthritis], p);
   r[R_bilag_cardiorespiratory] = bilag_grade(y[S_sero] / p[P_th_pleurisy], p);
-  const double organ = y[S_kid] + y[S_muco] + y[S_msk] + y[S_sero];
-  r[R_pga] = 3.0 * organ / (organ + p[P_pga_k]);
+  /* Physicians grade what they see: activity relative to where signs appear. */
+  const double act = y[S_kid] / p[P_th_haem] + y[S_muco] / p[P_th_rash] + y[S_msk] / p[P_th_arthritis] +
+                     y[S_sero] / p[P_th_pleurisy];
+  const double ah = pow(act > 0.0 ? act : 0.0, p[P_pga_h]);
+  r[R_pga] = 3.0 * ah / (ah + pow(p[P_pga_k], p[P_pga_h]));
   r[R_dsdna_abnormal] = gt(y[S_ads], p[P_th_dsdna]);
   r[R_c3_low] = lt(y[S_c3], p[P_th_c3]);
   r[R_anti_dsdna] = y[S_ads];
