@@ -612,8 +612,22 @@ static int sle_rhs(double t, const double *y, double *f, const double *p, void *
   const double th = T / (T + p[P_th_k]) * p[D_TH_NORM];
 
   /* CAR-T. */
-  const double E = y[S_car_e], M = y[S_car_m], X = y[S_car_x];
-  const double bE = y[S_bcar_e], bM = y[S_bcar_m];
+  /* After lymphodepletion the CAR-T growth rate is positive even without
+   * CAR-T, so the solver's round-off in an empty compartment (|E| ~ atol)
+   * would grow e-fold daily: a negative seed into "negative killing" that
+   * multiplied B cells a million-fold (seen in a Deng 2017 virtual patient
+   * on cyclophosphamide), a positive one into phantom CAR-T.  So killing,
+   * IL-6 and the cytokine sink see cell numbers clamped at 0, and
+   * proliferation needs at least about one cell in the body: factor
+   * E/(E + car_e0), car_e0 = 1e-7 cells/uL = one cell in 5 L of blood (an
+   * infusion starts near 1 cell/uL, where the factor is 1 - 1e-7).  The
+   * linear transit and death terms keep the raw values, so a negative
+   * round-off decays back to 0. */
+  const double Er = y[S_car_e], Mr = y[S_car_m], Xr = y[S_car_x], bEr = y[S_bcar_e], bMr = y[S_bcar_m];
+  const double E = fmax(Er, 0.0), M = fmax(Mr, 0.0), X = fmax(Xr, 0.0);
+  const double bE = fmax(bEr, 0.0), bM = fmax(bMr, 0.0);
+  const double car_e0 = 1e-7;
+  const double eE = E * E / (E + car_e0), ebE = bE * bE / (bE + car_e0);
   const double ctot = E + M + X + bE + bM;
   const double hb = p[P_car_hboost];
   const double hfac = (1.0 - hb) + hb / (1.0 + p[P_car_eta] * (T + ctot) / p[P_t_0]);
@@ -622,17 +636,17 @@ static int sle_rhs(double t, const double *y, double *f, const double *p, void *
   const double kme = p[P_car_kme], dm = p[P_car_dm], dx = p[P_car_dx], rho = p[P_car_rho];
   const double srho = p[D_STEIN_RHO], alpha = p[P_car_alpha], beta = p[P_car_beta];
   const double hom = p[P_car_hom];
-  const double mE = rho * (a.a19 + hom) * hfac * E - (kem + de + kex * a.a19) * E + kme * a.a19 * M;
-  const double mM = kem * E - kme * a.a19 * M - dm * M;
-  const double mbE = rho * (a.abc + hom) * hfac * bE - (kem + de + kex * a.abc) * bE + kme * a.abc * bM;
-  const double mbM = kem * bE - kme * a.abc * bM - dm * bM;
-  const double mX = kex * (a.a19 * E + a.abc * bE) - dx * X;
+  const double mE = rho * (a.a19 + hom) * hfac * eE - (kem + de + kex * a.a19) * Er + kme * a.a19 * Mr;
+  const double mM = kem * Er - kme * a.a19 * Mr - dm * Mr;
+  const double mbE = rho * (a.abc + hom) * hfac * ebE - (kem + de + kex * a.abc) * bEr + kme * a.abc * bMr;
+  const double mbM = kem * bEr - kme * a.abc * bMr - dm * bMr;
+  const double mX = kex * (a.a19 * Er + a.abc * bEr) - dx * Xr;
   const double sgrow = srho * sw - alpha * (1.0 - sw);
-  f[S_car_e] = (1.0 - ws) * mE + ws * sgrow * E;
-  f[S_car_m] = (1.0 - ws) * mM - ws * beta * M;
-  f[S_bcar_e] = (1.0 - ws) * mbE + ws * sgrow * bE;
-  f[S_bcar_m] = (1.0 - ws) * mbM - ws * beta * bM;
-  f[S_car_x] = (1.0 - ws) * mX - ws * dx * X;
+  f[S_car_e] = (1.0 - ws) * mE + ws * sgrow * Er;
+  f[S_car_m] = (1.0 - ws) * mM - ws * beta * Mr;
+  f[S_bcar_e] = (1.0 - ws) * mbE + ws * sgrow * bEr;
+  f[S_bcar_m] = (1.0 - ws) * mbM - ws * beta * bMr;
+  f[S_car_x] = (1.0 - ws) * mX - ws * dx * Xr;
   f[S_car_sw] = 0.0;
   const double fmk = p[P_car_fmk];
   const double kill = p[P_car_kill] * (E + fmk * M + bE + fmk * bM);
@@ -656,6 +670,7 @@ static int sle_rhs(double t, const double *y, double *f, const double *p, void *
   const double kb = p[P_baff_kb];
   const double lack = kb / (bfree + kb);
   const double bbm = y[S_b_bm], bn = y[S_b_n], bm = y[S_b_m], ba = y[S_b_a];
+  const double bap = fmax(ba, 0.0); /* keeps the saturation denominator positive */
   const double pbv = y[S_pb], pba = y[S_pb_a], ll = y[S_llpc];
   f[S_b_bm] = p[P_b_bm0] * p[P_b_kbm] - (p[P_b_kbm] + ld + p[P_car_f19bm] * kill) * bbm;
   f[S_b_n] = p[P_b_kbm] * bbm - (p[P_b_dn] * (1.0 + p[P_b_ebaff] * lack) + p[P_b_kact] +
@@ -671,7 +686,7 @@ static int sle_rhs(double t, const double *y, double *f, const double *p, void *
   const double g = xn / (xn + 1.0);
   const double act = th * supp * g;
   f[S_b_a] = p[P_a_kin] * bn * th * supp +
-             p[P_a_r] * act * ba / (1.0 + ba / (sev * p[P_a_kcap0])) -
+             p[P_a_r] * act * bap / (1.0 + bap / (sev * p[P_a_kcap0])) -
              (p[P_a_d] * (1.0 + p[P_a_ebaff] * lack) + p[P_ld_bma_frac] * ld + kill +
               p[P_rtx_tissue] * krtx) * ba;
   f[S_pb_a] = p[P_a_kpa] * th * supp * ba - (p[P_a_dpa] + ld + kill) * pba;
