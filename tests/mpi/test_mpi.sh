@@ -2,8 +2,11 @@
 # test_mpi.sh REMIT TEST_MPI_TRIAL MPIEXEC: remit across two MPI ranks on this
 # machine.  `mpirun -np 2 remit trial` must write the same store as a plain
 # `remit trial` (every table but `run`, which holds timestamps), and rank 0
-# alone prints; then the library-level checks (resume, stop, 3+3, failures)
-# of test_mpi_trial run under mpirun too.  Label `mpi` in CTest.
+# alone prints; `remit validate` and `remit fit` on a tiny targets file and
+# map (targets_tiny.csv, map_tiny.csv: two scenarios, four targets) must
+# write the same CSV and parameter set as one process; then the library-level
+# checks (resume, stop, 3+3, failures) of test_mpi_trial run under mpirun
+# too.  Label `mpi` in CTest.
 set -u
 REMIT=$1
 TEST_MPI_TRIAL=$2
@@ -50,6 +53,38 @@ else
   [ "$rc" -ne 124 ] && grep -q "exists" "$T/err" && pass "existing store refused on every rank (rc $rc)" ||
     fail "existing store: rc $rc, $(cat "$T/err")"
 fi
+
+# Validation and fitting across two ranks: the same results as one process.
+VA=(--targets "$HERE/targets_tiny.csv" --map "$HERE/map_tiny.csv" --threads 1 --quiet)
+"$REMIT" validate "${VA[@]}" -o "$T/val1.db" >/dev/null 2>&1 || fail "plain remit validate"
+if "${run2[@]}" "$REMIT" validate "${VA[@]}" -o "$T/val2.db" >"$T/out" 2>"$T/err"; then
+  pass "mpirun -np 2 remit validate"
+else
+  fail "mpirun -np 2 remit validate: $(cat "$T/err")"
+fi
+if [ -s "$T/val1.csv" ] && cmp -s "$T/val1.csv" "$T/val2.csv"; then
+  pass "validation CSV identical ($(($(wc -l <"$T/val1.csv") - 1)) targets)"
+else
+  fail "validation CSV differs between 1 process and 2 ranks"
+fi
+n=$(grep -c "targets inside" "$T/out")
+[ "$n" -eq 1 ] && pass "rank 0 alone prints the validation" || fail "validation printed $n times"
+FA=("${VA[@]}" --param car_dm --param car_kill --starts 2 --max-evals 4 --replicates 2)
+"$REMIT" fit "${FA[@]}" -o "$T/set1.csv" --workdir "$T/fit1.runs" >/dev/null 2>&1 ||
+  fail "plain remit fit"
+if "${run2[@]}" "$REMIT" fit "${FA[@]}" -o "$T/set2.csv" --workdir "$T/fit2.runs" >"$T/out" 2>"$T/err"; then
+  pass "mpirun -np 2 remit fit"
+else
+  fail "mpirun -np 2 remit fit: $(cat "$T/err")"
+fi
+# The provenance lines hold the date and the time taken; the values must match to the bit.
+if grep -q "^car_dm," "$T/set1.csv" && cmp -s <(grep -v '^#' "$T/set1.csv") <(grep -v '^#' "$T/set2.csv"); then
+  pass "fitted parameter set identical"
+else
+  fail "fitted parameter set differs between 1 process and 2 ranks"
+fi
+grep -q "D start .* -> D best" "$T/set2.csv" && pass "the set's provenance records the objective" ||
+  fail "no objective in the 2-rank set's provenance"
 
 # The library-level checks, under the same launcher.
 mkdir -p "$T/lib"
