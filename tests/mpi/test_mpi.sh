@@ -19,8 +19,9 @@ pass() { echo "PASS $*"; }
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 # Two ranks on however many cores there are; root needs its flag (containers).
-run2=("$MPIEXEC" --oversubscribe -np 2)
-[ "$(id -u)" -eq 0 ] && run2+=(--allow-run-as-root)
+asroot=()
+[ "$(id -u)" -eq 0 ] && asroot=(--allow-run-as-root)
+run2=("$MPIEXEC" --oversubscribe -np 2 "${asroot[@]}")
 SC="$HERE/mpi_small.yaml"
 
 "$REMIT" trial "$SC" -o "$T/one.db" --threads 1 --chunk-size 5 --quiet ||
@@ -86,14 +87,17 @@ fi
 grep -q "D start .* -> D best" "$T/set2.csv" && pass "the set's provenance records the objective" ||
   fail "no objective in the 2-rank set's provenance"
 
-# The library-level checks, under the same launcher.
-mkdir -p "$T/lib"
-if "${run2[@]}" "$TEST_MPI_TRIAL" "$T/lib" >"$T/lib.out" 2>&1; then
-  pass "test_mpi_trial: $(grep -c '^PASS' "$T/lib.out") checks"
-else
-  fail "test_mpi_trial"
-fi
-grep -E "^(FAIL|#)" "$T/lib.out"
+# The library-level checks, under the same launcher, with two and three
+# ranks (chunks are dealt on demand: more workers, other interleavings).
+for np in 2 3; do
+  mkdir -p "$T/lib$np"
+  if "$MPIEXEC" --oversubscribe -np "$np" "${asroot[@]}" "$TEST_MPI_TRIAL" "$T/lib$np" >"$T/lib.out" 2>&1; then
+    pass "test_mpi_trial, $np ranks: $(grep -c '^PASS' "$T/lib.out") checks"
+  else
+    fail "test_mpi_trial, $np ranks"
+  fi
+  grep -E "^(FAIL|#)" "$T/lib.out"
+done
 
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]
