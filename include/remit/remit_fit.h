@@ -167,10 +167,19 @@ typedef struct remit_eval_options {
   const char *workdir;   /* folder for the run stores (created; required) */
   const remit_paramset *base; /* NULL, or typical values applied to every scenario */
   int max_patients;      /* > 0: cap each scenario's n_enrol (sensitivity screens only) */
-  /* NULL, or called after each scenario run with its cost and wall time. */
+  /* NULL, or called after each scenario run with its cost and wall time
+   * (on every rank under MPI). */
   void (*on_scenario)(const char *scenario, int replicates, long patients, double seconds,
                       void *user);
   void *user;
+  /* NULL: this process alone.  Otherwise a pointer to an MPI_Comm (as
+   * remit_trial_options.mpi_comm; docs/cluster.md): every rank of it makes
+   * the same calls with the same arguments, each scenario's trial is shared
+   * across the ranks (rank 0 writes the run stores, so only rank 0 needs the
+   * work directory), and rank 0's statistics and status are broadcast, so
+   * every rank returns the same numbers as one process would.  Creating,
+   * running and destroying an evaluator are then collective. */
+  const void *mpi_comm;
 } remit_eval_options;
 
 /* The distribution across replicates of one mapped statistic. */
@@ -186,7 +195,8 @@ typedef struct remit_sim_stat {
  * virtual patients whatever the parameters). */
 typedef struct remit_evaluator remit_evaluator;
 
-/* rows: indices into map (borrowed copy kept); n_rows >= 1. */
+/* rows: indices into map (borrowed copy kept); n_rows >= 1.  Under MPI
+ * (opt->mpi_comm) every rank fails if any rank fails. */
 remit_status remit_evaluator_create(remit_context *ctx, const remit_map *map, const int *rows,
                                     int n_rows, const remit_eval_options *opt,
                                     remit_evaluator **out);
@@ -214,7 +224,8 @@ typedef struct remit_validation_row {
 } remit_validation_row;
 
 /* Simulates every mapped target with opt's replicates and compares.  rows
- * has map->n entries.  *n_pass receives how many pass. */
+ * has map->n entries.  *n_pass receives how many pass.  Under MPI
+ * (opt->mpi_comm) every rank calls it and receives the same rows. */
 remit_status remit_validate(remit_context *ctx, const remit_targets *targets,
                             const remit_map *map, const remit_eval_options *opt,
                             remit_validation_row *rows, int *n_pass);
@@ -251,7 +262,9 @@ typedef struct remit_fit_options {
   int max_evals;         /* per start (default 60) */
   double xtol_rel;       /* on the unit-scaled parameters (default 1e-3) */
   uint64_t seed;         /* for the random starts */
-  /* Called after each objective evaluation; non-zero stops the fit. */
+  /* Called after each objective evaluation; non-zero stops the fit.  Under
+   * MPI (eval.mpi_comm) it is called on every rank, and a stop on any rank
+   * stops every rank after the same evaluation. */
   int (*progress)(int start, int eval, double objective, const double *x, int n, void *user);
   void *progress_user;
 } remit_fit_options;
@@ -274,7 +287,10 @@ double remit_fit_scale(const remit_target *t, remit_map_stat stat, double sim_ar
 
 /* Minimises D over params within bounds with nlopt (NLOPT_LN_SBPLX),
  * starting from x (x[k] in the parameter's unit; overwritten with the best
- * point).  The targets are the map rows with used_for_fit = 1. */
+ * point).  The targets are the map rows with used_for_fit = 1.  Under MPI
+ * (opt->eval.mpi_comm) every rank calls it: the ranks share each
+ * evaluation's trials and, seeing the same statistics, take the same
+ * optimiser steps, so every rank returns the same point as one process. */
 remit_status remit_fit(remit_context *ctx, const remit_targets *targets, const remit_map *map,
                        const remit_fit_param *params, int n_params, double *x,
                        const remit_fit_options *opt, remit_fit_result *result);

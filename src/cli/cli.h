@@ -30,6 +30,21 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* A model by its command-line name ("sle", "reference"), or NULL. */
 const remit_model_spec *cli_model_by_name(const char *name);
 
+/* MPI for a command (mpi_cli.c): under a launcher, cli_mpi_init
+ * initialises MPI and sets comm (a pointer to MPI_COMM_WORLD, for the
+ * library's mpi_comm fields) when there are several ranks; otherwise, and
+ * in a build without MPI, this process alone: rank 0 of 1, comm NULL.
+ * cli_mpi_any returns 1 on every rank if flag is non-zero on any rank
+ * (collective); cli_mpi_finalize ends MPI if init started it. */
+typedef struct cli_mpi {
+  int active;       /* MPI was initialised */
+  int rank, size;
+  const void *comm; /* NULL or &MPI_COMM_WORLD when size > 1 */
+} cli_mpi;
+int cli_mpi_init(const char *cmd, cli_mpi *m);
+int cli_mpi_any(const cli_mpi *m, int flag);
+void cli_mpi_finalize(cli_mpi *m);
+
 int cmd_simulate(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 int cmd_trial(int argc, char **argv);

@@ -110,13 +110,38 @@ static int opt_start(const char *cmd, void (*help)(FILE *), const char *hint, in
   return OPT_VALUE;
 }
 
-/* Loads targets, map and the optional parameter set. */
-static int load_inputs(const char *cmd, remit_context *ctx, const common *c, remit_targets **t,
-                       remit_map **m, remit_paramset **ps) {
-  if (remit_targets_load(ctx, c->targets, t) != REMIT_OK ||
-      remit_map_load(ctx, c->map, *t, m) != REMIT_OK ||
-      (c->pset && remit_paramset_load(ctx, c->pset, remit_spec_sle(), ps) != REMIT_OK)) {
+/* The context and MPI (mpi_cli.c) for one of the three commands.  Under
+ * mpirun the ranks share every scenario's trials (rank 0 writes the run
+ * stores) and only rank 0 prints and writes results (docs/cluster.md), so
+ * the other ranks are made quiet. */
+static int begin(const char *cmd, common *c, cli_mpi *mpi, remit_context **ctx) {
+  if (remit_context_create(NULL, ctx) != REMIT_OK) {
+    return CLI_FAIL;
+  }
+  if (cli_mpi_init(cmd, mpi) != CLI_OK) {
+    remit_context_destroy(ctx);
+    return CLI_FAIL;
+  }
+  c->quiet |= mpi->rank != 0;
+  return CLI_OK;
+}
+
+/* Loads targets, map and the optional parameter set on every rank; the
+ * ranks go on together or stop together (a rank that failed says why). */
+static int load_inputs(const char *cmd, const cli_mpi *mpi, remit_context *ctx, const common *c,
+                       remit_targets **t, remit_map **m, remit_paramset **ps) {
+  int bad = remit_targets_load(ctx, c->targets, t) != REMIT_OK ||
+            remit_map_load(ctx, c->map, *t, m) != REMIT_OK ||
+            (c->pset && remit_paramset_load(ctx, c->pset, remit_spec_sle(), ps) != REMIT_OK);
+  if (bad && mpi->rank == 0) {
     fprintf(stderr, "remit %s: %s\n", cmd, remit_context_errmsg(ctx));
+  } else if (bad) {
+    fprintf(stderr, "remit %s: rank %d: %s\n", cmd, mpi->rank, remit_context_errmsg(ctx));
+  }
+  if (cli_mpi_any(mpi, bad)) {
+    if (!bad && mpi->rank == 0) {
+      fprintf(stderr, "remit %s: another rank could not read the inputs\n", cmd);
+    }
     return CLI_USAGE;
   }
   return CLI_OK;
@@ -159,7 +184,9 @@ static void validate_help(FILE *f) {
           "  --replicates R        replicates for every target (default: the map's column)\n"
           "  --parameter-set FILE  typical values for every scenario (default: the model's)\n"
           "  -o OUT.db             results store (default results/validation.db)\n"
-          "  --csv FILE            CSV (default OUT.csv); --workdir DIR run stores (OUT.runs)\n",
+          "  --csv FILE            CSV (default OUT.csv); --workdir DIR run stores (OUT.runs)\n"
+          "Under mpirun or srun the processes share every trial; rank 0 writes and prints\n"
+          "the same results as one process (docs/cluster.md).\n",
           DEFAULT_TARGETS, DEFAULT_MAP);
 }
 
@@ -189,16 +216,18 @@ int cmd_validate(int argc, char **argv) {
     }
   }
   remit_context *ctx = NULL;
-  if (remit_context_create(NULL, &ctx) != REMIT_OK) {
+  cli_mpi mpi;
+  if (begin("validate", &c, &mpi, &ctx) != CLI_OK) {
     return CLI_FAIL;
   }
+  const int root = mpi.rank == 0;
   remit_targets *t = NULL;
   remit_map *m = NULL;
   remit_paramset *ps = NULL;
   remit_validation_row *rows = NULL;
   char *csv_path = csv ? NULL : sibling(out, ".csv");
   char *work = c.workdir ? NULL : sibling(out, ".runs");
-  int rc = load_inputs("validate", ctx, &c, &t, &m, &ps);
+  int rc = load_inputs("validate", &mpi, ctx, &c, &t, &m, &ps);
   if (rc != CLI_OK) {
     goto done;
   }
@@ -226,7 +255,7 @@ int cmd_validate(int argc, char **argv) {
                  "addressable (%s), %d neither\n",
                  t->n, t->path, m->n, n_fixed, n_listed, un, n_unl);
         }
-        for (int k = 0; k < n_unl && k < 16; k++) {
+        for (int k = 0; root && k < n_unl && k < 16; k++) {
           fprintf(stderr, "remit validate: warning: %s:%d (%s, %s) is neither mapped nor listed\n",
                   t->path, t->rows[unl[k]].line, t->rows[unl[k]].id, t->rows[unl[k]].endpoint);
         }
@@ -248,14 +277,20 @@ int cmd_validate(int argc, char **argv) {
   eo.base = ps;
   eo.on_scenario = on_scenario;
   eo.user = &show;
+  eo.mpi_comm = mpi.comm;
   int n_pass = 0;
   double t0 = now_s();
   if (remit_validate(ctx, t, m, &eo, rows, &n_pass) != REMIT_OK) {
-    fprintf(stderr, "remit validate: %s\n", remit_context_errmsg(ctx));
+    if (root) { /* every rank has rank 0's status and message */
+      fprintf(stderr, "remit validate: %s\n", remit_context_errmsg(ctx));
+    }
     rc = CLI_FAIL;
     goto done;
   }
   double dt = now_s() - t0;
+  if (!root) {
+    goto done; /* rank 0 prints and writes */
+  }
   if (!c.quiet) {
     printf("\n%-16s %-34s %-40s %6s %9s %9s  %-21s %4s %3s\n", "study", "arm (therapy)", "endpoint",
            "day", "published", "sim med", "95 % interval", "pass", "fit");
@@ -299,6 +334,7 @@ done:
   remit_map_destroy(&m);
   remit_targets_destroy(&t);
   remit_context_destroy(&ctx);
+  cli_mpi_finalize(&mpi);
   return rc;
 }
 
@@ -324,7 +360,9 @@ static void fit_help(FILE *f) {
           "                        inside the table's range (log scale when positive)\n"
           "  --replicates R        replicate trials per evaluation (default 2)\n"
           "  --starts S            default 3;  --max-evals E per start (default 60)\n"
-          "  --parameter-set FILE  start values (and values kept fixed) from a set\n");
+          "  --parameter-set FILE  start values (and values kept fixed) from a set\n"
+          "Under mpirun or srun the processes share every evaluation's trials and take the\n"
+          "same steps; rank 0 writes the same set as one process (docs/cluster.md).\n");
 }
 
 typedef struct fit_progress {
@@ -385,10 +423,14 @@ int cmd_fit(int argc, char **argv) {
   if (!out || np == 0) {
     return cli_usage_error("fit", "need at least one --param and -o SET.csv (try remit fit --help)");
   }
+  /* Under mpirun every rank runs the same optimiser on the same numbers (the
+   * ranks share each evaluation's trials); rank 0 prints and writes. */
   remit_context *ctx = NULL;
-  if (remit_context_create(NULL, &ctx) != REMIT_OK) {
+  cli_mpi mpi;
+  if (begin("fit", &c, &mpi, &ctx) != CLI_OK) {
     return CLI_FAIL;
   }
+  const int root = mpi.rank == 0;
   const remit_model_spec *spec = remit_spec_sle();
   remit_targets *t = NULL;
   remit_map *m = NULL;
@@ -396,7 +438,7 @@ int cmd_fit(int argc, char **argv) {
   remit_fit_param params[MAX_FIT_PARAMS];
   char names[MAX_FIT_PARAMS][128];
   double x[MAX_FIT_PARAMS];
-  int rc = load_inputs("fit", ctx, &c, &t, &m, &ps);
+  int rc = load_inputs("fit", &mpi, ctx, &c, &t, &m, &ps);
   if (rc != CLI_OK) {
     goto done;
   }
@@ -449,6 +491,7 @@ int cmd_fit(int argc, char **argv) {
   fo.eval.threads = c.threads;
   fo.eval.workdir = c.workdir;
   fo.eval.base = ps;
+  fo.eval.mpi_comm = mpi.comm;
   fo.n_starts = starts;
   fo.max_evals = max_evals;
   fo.seed = (uint64_t)seed;
@@ -457,11 +500,16 @@ int cmd_fit(int argc, char **argv) {
   remit_fit_result res;
   double t0 = now_s();
   if (remit_fit(ctx, t, m, params, np, x, &fo, &res) != REMIT_OK) {
-    fprintf(stderr, "remit fit: %s\n", remit_context_errmsg(ctx));
+    if (root) { /* every rank has rank 0's status and message */
+      fprintf(stderr, "remit fit: %s\n", remit_context_errmsg(ctx));
+    }
     rc = CLI_FAIL;
     goto done;
   }
   double dt = now_s() - t0;
+  if (!root) {
+    goto done; /* rank 0 writes the set */
+  }
   /* Provenance, then every value of the start set not fitted, then the fit. */
   size_t cap = 16384;
   char *prov = malloc(cap);
@@ -533,6 +581,7 @@ done:
   remit_map_destroy(&m);
   remit_targets_destroy(&t);
   remit_context_destroy(&ctx);
+  cli_mpi_finalize(&mpi);
   return rc;
 }
 
@@ -647,8 +696,12 @@ int cmd_sensitivity(int argc, char **argv) {
     return cli_usage_error("sensitivity", "--method morris needs --params a,b,... (or use both)");
   }
   remit_context *ctx = NULL;
-  if (remit_context_create(NULL, &ctx) != REMIT_OK) {
+  cli_mpi mpi;
+  if (begin("sensitivity", &c, &mpi, &ctx) != CLI_OK) {
     return CLI_FAIL;
+  }
+  if (mpi.rank != 0) {
+    out = "/dev/null"; /* rank 0 writes the CSV */
   }
   const remit_model_spec *spec = remit_spec_sle();
   remit_targets *t = NULL;
@@ -669,7 +722,7 @@ int cmd_sensitivity(int argc, char **argv) {
     rc = CLI_FAIL;
     goto done;
   }
-  if ((rc = load_inputs("sensitivity", ctx, &c, &t, &m, &ps)) != CLI_OK) {
+  if ((rc = load_inputs("sensitivity", &mpi, ctx, &c, &t, &m, &ps)) != CLI_OK) {
     goto done;
   }
   for (int i = 0; i < spec->n_params; i++) {
@@ -715,8 +768,11 @@ int cmd_sensitivity(int argc, char **argv) {
   eo.workdir = c.workdir;
   eo.base = ps;
   eo.max_patients = max_patients;
+  eo.mpi_comm = mpi.comm;
   if (remit_evaluator_create(ctx, m, rows, n_out, &eo, &ev) != REMIT_OK) {
-    fprintf(stderr, "remit sensitivity: %s\n", remit_context_errmsg(ctx));
+    if (mpi.rank == 0) { /* every rank has rank 0's status and message */
+      fprintf(stderr, "remit sensitivity: %s\n", remit_context_errmsg(ctx));
+    }
     rc = CLI_USAGE;
     goto done;
   }
@@ -738,7 +794,9 @@ int cmd_sensitivity(int argc, char **argv) {
   fprintf(f, "method,parameter,value,id,therapy,endpoint,timepoint_days,base,effect,mu,sigma\n");
   if (do_local) {
     if (remit_elasticities(ctx, sens_fn, &su, x0, np, n_out, h, base, E) != REMIT_OK) {
-      fprintf(stderr, "\nremit sensitivity: %s\n", remit_context_errmsg(ctx));
+      if (mpi.rank == 0) {
+        fprintf(stderr, "\nremit sensitivity: %s\n", remit_context_errmsg(ctx));
+      }
       rc = CLI_FAIL;
       goto done;
     }
@@ -823,7 +881,9 @@ int cmd_sensitivity(int argc, char **argv) {
                                                mu, sd)
                                 : REMIT_ERR_NOMEM;
     if (mst != REMIT_OK) {
-      fprintf(stderr, "\nremit sensitivity: %s\n", remit_context_errmsg(ctx));
+      if (mpi.rank == 0) {
+        fprintf(stderr, "\nremit sensitivity: %s\n", remit_context_errmsg(ctx));
+      }
       rc = CLI_FAIL;
     } else {
       for (int k = 0; k < km; k++) {
@@ -875,5 +935,6 @@ done:
   remit_map_destroy(&m);
   remit_targets_destroy(&t);
   remit_context_destroy(&ctx);
+  cli_mpi_finalize(&mpi);
   return rc;
 }

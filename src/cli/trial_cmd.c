@@ -5,7 +5,7 @@
  * Started by an MPI launcher (`mpirun -np N remit trial ...`, `srun`), the
  * command initialises MPI and gives MPI_COMM_WORLD to remit_trial_run: the
  * ranks share the patients and rank 0 writes the store and prints
- * (docs/cluster.md).  The library itself never initialises MPI.
+ * (docs/cluster.md; mpi_cli.c).  The library itself never initialises MPI.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,23 +15,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "remit/remit_config.h"
-
-#ifdef REMIT_HAVE_MPI
-#include <mpi.h>
-
-/* 1 when an MPI launcher started this process.  A plain `remit trial` does
- * not initialise MPI at all (it costs time and may warn about networks). */
-static int mpi_launched(void) {
-  static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
-  for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++) {
-    if (getenv(vars[k])) {
-      return 1;
-    }
-  }
-  return 0;
-}
-#endif
 
 static void trial_help(FILE *f) {
   fprintf(f,
@@ -137,25 +120,12 @@ int cmd_trial(int argc, char **argv) {
     return cli_usage_error("trial", "--resume and --overwrite exclude each other");
   }
   opt.output = out;
-  int rank = 0, size = 1;
-  (void)size; /* used only with MPI */
-#ifdef REMIT_HAVE_MPI
-  MPI_Comm world = MPI_COMM_WORLD;
-  int mpi = mpi_launched();
-  if (mpi) {
-    /* Only this thread calls MPI; OpenMP threads inside a rank never do. */
-    int provided = 0;
-    if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
-      fprintf(stderr, "remit trial: MPI_Init_thread failed\n");
-      return CLI_FAIL;
-    }
-    MPI_Comm_rank(world, &rank);
-    MPI_Comm_size(world, &size);
-    if (size > 1) {
-      opt.mpi_comm = &world;
-    }
+  cli_mpi mpi;
+  if (cli_mpi_init("trial", &mpi) != CLI_OK) {
+    return CLI_FAIL;
   }
-#endif
+  opt.mpi_comm = mpi.comm;
+  const int rank = mpi.rank;
   int show = !quiet && rank == 0 && isatty(fileno(stderr));
   opt.progress = progress;
   opt.progress_user = &show;
@@ -171,13 +141,7 @@ int cmd_trial(int argc, char **argv) {
   } else {
     st = remit_scenario_load(ctx, scenario, &sc);
   }
-  int bad = st != REMIT_OK;
-#ifdef REMIT_HAVE_MPI
-  if (mpi && size > 1) { /* every rank read the scenario, or none runs */
-    int any = bad;
-    MPI_Allreduce(&any, &bad, 1, MPI_INT, MPI_MAX, world);
-  }
-#endif
+  int bad = cli_mpi_any(&mpi, st != REMIT_OK); /* every rank read the scenario, or none runs */
   if (rc != CLI_OK) {
     /* no context */
   } else if (bad) {
@@ -204,11 +168,7 @@ int cmd_trial(int argc, char **argv) {
   }
   remit_scenario_destroy(&sc);
   remit_context_destroy(&ctx);
-#ifdef REMIT_HAVE_MPI
-  if (mpi) {
-    MPI_Finalize();
-  }
-#endif
+  cli_mpi_finalize(&mpi);
   return rc;
 }
 

@@ -108,6 +108,10 @@ static double objective(unsigned n, const double *u, double *grad, void *data) {
       F->opt->progress(F->start, F->n_evals, d, F->vals, F->k, F->opt->progress_user)) {
     F->stop = 1;
   }
+  /* Under MPI a stop on any rank is every rank's, after this same evaluation. */
+  if ((F->st = remit__evaluator_agree(F->ev, &F->stop)) != REMIT_OK) {
+    return HUGE_VAL;
+  }
   return d;
 }
 

@@ -37,6 +37,10 @@ int remit__parse_num(const char *s, int allow_blank, double *out);
 remit_status remit__scenario_typical(remit_context *ctx, const remit_scenario *sc,
                                      const remit_model_spec *spec, double *typical);
 
+/* Every rank of the evaluator's communicator: *flag becomes the largest
+ * *flag of all ranks (1 process: unchanged).  Collective. */
+remit_status remit__evaluator_agree(remit_evaluator *ev, int *flag);
+
 /* Duplicates a string through the context's allocator (NULL on failure). */
 char *remit__strdup(remit_context *ctx, const char *s);
 

@@ -14,6 +14,14 @@
  * Nothing in this file reads a target's value to produce a simulated number:
  * the published value is used only in the pass/fail comparison.
  *
+ * Across MPI ranks (remit_eval_options.mpi_comm): every rank holds the
+ * same evaluator and runs the same scenarios; the trial engine shares each
+ * trial's chunks across the ranks and rank 0 writes the store.  Rank 0 alone
+ * reads the statistics back and broadcasts them, so the other ranks need not
+ * see the work directory, and every rank returns the same numbers (a fit
+ * then takes the same steps everywhere).  Failures are agreed after each
+ * scenario, so no rank waits on a collective call the others skipped.
+ *
  * Parameter overrides for a run are, in order (later wins): the base set
  * (--parameter-set), the scenario's own parameter_set file and
  * `parameters:` (applied by the engine), then the caller's values (a fit's
@@ -36,6 +44,7 @@
 #include "fit_impl.h"
 #include "remit/remit_stats.h"
 #include "remit/remit_trial.h"
+#include "trial/trial_mpi.h"
 
 typedef struct ev_scen {
   char *path;
@@ -58,6 +67,8 @@ struct remit_evaluator {
   remit_eval_options opt;
   remit_param_override *ovr; /* scratch for the merged overrides */
   int ovr_cap;
+  remit__comm *comm;         /* the ranks of opt.mpi_comm (size 1 without) */
+  int rank;
 };
 
 static double now_s(void) {
@@ -86,8 +97,13 @@ void remit_evaluator_destroy(remit_evaluator **evp) {
   free(ev->rows);
   free(ev->row_scen);
   free(ev->ovr);
+  remit__comm_close(&ev->comm);
   free(ev);
   *evp = NULL;
+}
+
+remit_status remit__evaluator_agree(remit_evaluator *ev, int *flag) {
+  return remit__comm_agree(ev->comm, flag);
 }
 
 static int endpoint_known(const remit_scenario *sc, const char *name) {
@@ -126,22 +142,33 @@ remit_status remit_evaluator_create(remit_context *ctx, const remit_map *map, co
     return REMIT_ERROR(ctx, REMIT_ERR_ARG, "remit_evaluator_create: bad arguments");
   }
   *out = NULL;
-  if (make_dirs(opt->workdir) != 0) {
-    return REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot create %s: %s", opt->workdir, strerror(errno));
+  remit__comm *comm = NULL;
+  remit_status st = remit__comm_open(ctx, opt->mpi_comm, &comm); /* collective */
+  if (st != REMIT_OK) {
+    return st;
   }
   remit_evaluator *ev = calloc(1, sizeof(*ev));
-  if (!ev || !(ev->rows = calloc((size_t)n_rows, sizeof(int))) ||
+  if (!ev) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
+    remit__comm_close(&comm); /* every rank gets here, or none: calloc is the first failure */
+    return st;
+  }
+  ev->comm = comm;
+  ev->rank = remit__comm_rank(comm);
+  if (!(ev->rows = calloc((size_t)n_rows, sizeof(int))) ||
       !(ev->row_scen = calloc((size_t)n_rows, sizeof(int))) ||
       !(ev->scen = calloc((size_t)n_rows, sizeof(*ev->scen)))) {
-    remit_evaluator_destroy(&ev);
-    return REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
+    st = REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
+  }
+  /* Rank 0 alone writes the run stores. */
+  if (st == REMIT_OK && ev->rank == 0 && make_dirs(opt->workdir) != 0) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot create %s: %s", opt->workdir, strerror(errno));
   }
   ev->ctx = ctx;
   ev->map = map;
   ev->opt = *opt;
   ev->n_rows = n_rows;
   int def = opt->default_replicates > 0 ? opt->default_replicates : 50;
-  remit_status st = REMIT_OK;
   for (int i = 0; i < n_rows && st == REMIT_OK; i++) {
     if (rows[i] < 0 || rows[i] >= map->n) {
       st = REMIT_ERROR(ctx, REMIT_ERR_ARG, "map row %d out of range", rows[i]);
@@ -190,6 +217,13 @@ remit_status remit_evaluator_create(remit_context *ctx, const remit_map *map, co
     int r = opt->replicates > 0 ? opt->replicates : mr->replicates > 0 ? mr->replicates : def;
     e->reps = r > e->reps ? r : e->reps;
   }
+  /* Every rank set up, or none goes on (rank 0's message wins). */
+  int failed = st != REMIT_OK;
+  remit_status cst = remit__comm_agree(ev->comm, &failed);
+  if (cst == REMIT_OK && failed && st == REMIT_OK) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_STATE, "another rank could not set up the evaluator");
+  }
+  st = remit__comm_finish(ev->comm, cst != REMIT_OK ? cst : st);
   if (st != REMIT_OK) {
     remit_evaluator_destroy(&ev);
     return st;
@@ -380,11 +414,21 @@ remit_status remit_evaluator_run(remit_evaluator *ev, const char *const *names,
     int need = nb + e->n_own + n + 1;
     if (need > ev->ovr_cap) {
       remit_param_override *o2 = realloc(ev->ovr, sizeof(*o2) * (size_t)need);
-      if (!o2) {
-        return REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
+      if (o2) {
+        ev->ovr = o2;
+        ev->ovr_cap = need;
+      } else {
+        st = REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
       }
-      ev->ovr = o2;
-      ev->ovr_cap = need;
+    }
+    int failed = st != REMIT_OK; /* every rank runs the trial, or none */
+    remit_status cst = remit__comm_agree(ev->comm, &failed);
+    if (failed || cst != REMIT_OK) {
+      if (st == REMIT_OK) {
+        st = cst != REMIT_OK ? cst
+                             : REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "another rank ran out of memory");
+      }
+      break;
     }
     int k = 0;
     for (int i = 0; i < nb; i++) {
@@ -410,6 +454,7 @@ remit_status remit_evaluator_run(remit_evaluator *ev, const char *const *names,
     topt.output = e->db;
     topt.overwrite = 1;
     topt.threads = ev->opt.threads > 0 ? ev->opt.threads : 1;
+    topt.mpi_comm = ev->opt.mpi_comm;
     double t0 = now_s();
     st = remit_trial_run(ctx, sc, &topt);
     double dt = now_s() - t0;
@@ -418,17 +463,29 @@ remit_status remit_evaluator_run(remit_evaluator *ev, const char *const *names,
     sc->n_param_overrides = e->n_own;
     sc->replicates = reps_orig;
     sc->design.n_enrol = e->n_enrol_orig;
-    if (st != REMIT_OK) {
+    if (st != REMIT_OK) { /* the same status on every rank (the engine agrees it) */
       return REMIT_ERROR(ctx, st, "%s: %s", e->path, remit_context_errmsg(ctx));
     }
     if (ev->opt.on_scenario) {
       ev->opt.on_scenario(e->path, e->reps, np, dt, ev->opt.user);
     }
-    for (int i = 0; i < ev->n_rows && st == REMIT_OK; i++) {
+    for (int i = 0; i < ev->n_rows && st == REMIT_OK && ev->rank == 0; i++) {
       if (ev->row_scen[i] == s) {
         st = read_stat(ctx, e->db, sc, &ev->map->rows[ev->rows[i]], e->reps, level, &out[i]);
       }
     }
+    failed = st != REMIT_OK; /* rank 0 could not read: every rank stops here */
+    cst = remit__comm_agree(ev->comm, &failed);
+    if (cst != REMIT_OK) {
+      st = cst;
+    }
+    if (failed || cst != REMIT_OK) {
+      break;
+    }
+  }
+  st = remit__comm_finish(ev->comm, st);
+  if (st == REMIT_OK) {
+    st = remit__comm_bcast(ev->comm, out, sizeof(*out) * (size_t)ev->n_rows);
   }
   return st;
 }

@@ -32,6 +32,7 @@ struct remit__solver {
   SUNLinearSolver LS;
   double *jac;          /* n*n column-major Jacobian kept between Newton matrix updates */
   double *jac_rowmajor; /* n*n scratch for a user Jacobian */
+  unsigned char *dormant; /* n: states held at exactly zero (see dormant_states) */
   N_Vector ewt, ftmp;   /* error weights and f(y + dy) for difference quotients */
   int n;
   /* REMIT_SOLVER_FAST (fast_bdf.c), made on first use.  A segment it fails
@@ -108,6 +109,33 @@ static int jacobian(remit__solver *s, remit_model *m, sunrealtype t, N_Vector y,
   return 0;
 }
 
+/* The dormant states at (y, fy) for the kept Jacobian: exactly zero, with a
+ * zero derivative, and a Jacobian row that involves only dormant states (the
+ * largest such set; fast_bdf.c's sp_dormant explains why).  Their columns
+ * are left out of the other rows of the Newton matrix, so rounding cannot
+ * seed an unstable zero solution (the unused CAR-T product of the SLE
+ * model).  CVODES's history is not visible here: where a dormant state's
+ * history is not zero, the dropped entries only make the Newton matrix an
+ * approximation, as any kept matrix is. */
+static void dormant_states(remit__solver *s, const double *y, const double *fy) {
+  const int n = s->n;
+  unsigned char *d = s->dormant;
+  for (int i = 0; i < n; i++) {
+    d[i] = y[i] == 0.0 && fy[i] == 0.0;
+  }
+  for (int changed = 1; changed;) {
+    changed = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; d[i] && j < n; j++) {
+        if (!d[j] && s->jac[(size_t)j * n + i] != 0.0) {
+          d[i] = 0; /* row i involves a live state */
+          changed = 1;
+        }
+      }
+    }
+  }
+}
+
 /* The Newton matrix A = I - gamma J in one pass over the kept Jacobian,
  * instead of CVODES's copy-then-scale-then-add (9 % of its time in the
  * peers' profile).  jok says whether the kept J may be reused. */
@@ -125,6 +153,7 @@ static int linsys_cb(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix A, sunboo
     if (rc != 0) {
       return rc;
     }
+    dormant_states(s, N_VGetArrayPointer(y), N_VGetArrayPointer(fy));
     *jcur = SUNTRUE;
   } else {
     *jcur = SUNFALSE;
@@ -133,6 +162,13 @@ static int linsys_cb(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix A, sunboo
   const double *J = s->jac;
   for (size_t k = 0; k < (size_t)n * n; k++) {
     a[k] = -gamma * J[k];
+  }
+  for (int j = 0; j < n; j++) {
+    if (s->dormant[j]) { /* a dormant column stays in dormant rows only */
+      for (int i = 0; i < n; i++) {
+        a[(size_t)j * n + i] = s->dormant[i] ? a[(size_t)j * n + i] : 0.0;
+      }
+    }
   }
   for (int i = 0; i < n; i++) {
     a[(size_t)i * n + i] += 1.0;
@@ -196,6 +232,7 @@ void remit__solver_destroy(remit_context *ctx, remit__solver **sp) {
     N_VDestroy(s->ftmp);
   }
   remit__free(ctx, s->jac);
+  remit__free(ctx, s->dormant);
   if (s->sunctx) {
     SUNContext_Free(&s->sunctx);
   }
@@ -223,8 +260,10 @@ remit_status remit__solver_create(remit_context *ctx, const remit_model_spec *sp
   s->ftmp = N_VNew_Serial(s->n, s->sunctx);
   s->A = SUNDenseMatrix(s->n, s->n, s->sunctx);
   s->jac = remit__calloc(ctx, (size_t)s->n * (size_t)s->n, sizeof(double));
+  s->dormant = remit__calloc(ctx, (size_t)s->n, 1);
   s->cvode_mem = CVodeCreate(CV_BDF, s->sunctx);
-  if (!s->y || !s->atol || !s->ewt || !s->ftmp || !s->A || !s->jac || !s->cvode_mem) {
+  if (!s->y || !s->atol || !s->ewt || !s->ftmp || !s->A || !s->jac || !s->dormant ||
+      !s->cvode_mem) {
     goto fail;
   }
   s->LS = remit__dense_lu_create(s->n, s->sunctx);

@@ -18,9 +18,11 @@
  *
  * Across processes (remit_trial_options.mpi_comm, docs/cluster.md): every
  * rank enrols the same patients (it is deterministic and cheap), the chunks
- * still to run are dealt round-robin in run order, workers send each chunk's
- * results to rank 0 packed as bytes (trial_mpi.h), and rank 0 writes every
- * chunk in run order, as one process would; so the store is the same.
+ * still to run are dealt on demand (a worker gets the next chunk when it
+ * sends one back; rank 0 simulates only when it has nothing to write:
+ * "Dealing" below), workers send each chunk's results to rank 0 packed as
+ * bytes (trial_mpi.h), and rank 0 writes every chunk in run order, as one
+ * process would; so the store is the same.
  */
 #include <math.h>
 #include <stdio.h>
@@ -1240,28 +1242,17 @@ static int has_dlt(const trial *T, const patient_out *o) {
 /* ------------------------------------------------------------------------ */
 
 /* How a run's chunks are shared among the ranks of a communicator (one
- * process: rank 0 of 1 does everything, as before).  Run order is replicate
- * by replicate, chunk by chunk; the chunks still to run are dealt
- * round-robin in that order, and rank 0 writes each in that order. */
+ * process: rank 0 of 1 does everything).  Run order is replicate by
+ * replicate, chunk by chunk; rank 0 writes every chunk in that order, and
+ * the chunks are dealt on demand ("Dealing" below). */
 typedef struct dist {
   remit__comm *comm;
   int rank, size;
   int64_t resume_from;   /* size > 1: chunks already in the store (the first ones in run order) */
-  int64_t seq;           /* run-order index of the next chunk */
   unsigned char *msg;    /* a packed chunk, sent or received */
   size_t msg_cap, msg_len;
   int *ended;            /* rank 0: worker r's END has arrived */
 } dist;
-
-/* The rank that simulates the next chunk of the run, or -1 if it is already
- * in the store (resume); advances the run order. */
-static int dist_owner(dist *D) {
-  int64_t g = D->seq++;
-  if (g < D->resume_from) {
-    return -1;
-  }
-  return (int)((g - D->resume_from) % D->size);
-}
 
 /* The kinds add_event records; a packed chunk carries the index. */
 static const char *const event_kinds[] = {"solver_failure", "flare_trigger", "dropout",
@@ -1419,25 +1410,18 @@ static remit_status unpack_chunk(trial *T, dist *D, int rep, int chunk, const en
   return REMIT_OK;
 }
 
-/* Rank 0: the next message of worker `from`, which must be chunk `chunk` of
- * replicate `rep`, unpacked into cb.  An END in its place carries the
- * worker's failure. */
-static remit_status receive_chunk(trial *T, dist *D, int rep, int chunk, const enrolled *e, int m,
-                                  chunk_buf *cb, int from) {
-  int tag = 0;
-  remit_status st = remit__comm_recv(D->comm, from, &tag, &D->msg, &D->msg_cap, &D->msg_len);
-  if (st != REMIT_OK) {
-    return st;
+/* Rank 0: worker `from`'s END (in D->msg): marks it ended; returns st, or
+ * if st is REMIT_OK the worker's failure (with its message), if it failed. */
+static remit_status take_end(trial *T, dist *D, int from, remit_status st) {
+  D->ended[from] = 1;
+  packed_end pe;
+  memset(&pe, 0, sizeof pe);
+  memcpy(&pe, D->msg, D->msg_len < sizeof pe ? D->msg_len : sizeof pe);
+  pe.msg[sizeof pe.msg - 1] = '\0';
+  if (st == REMIT_OK && pe.status != REMIT_OK) {
+    st = REMIT_ERROR(T->ctx, (remit_status)pe.status, "rank %d: %s", from, pe.msg);
   }
-  if (tag == REMIT__TAG_END) {
-    D->ended[from] = 1;
-    packed_end pe = {(int32_t)REMIT_ERR_STATE, "stopped early"};
-    memcpy(&pe, D->msg, D->msg_len < sizeof pe ? D->msg_len : sizeof pe);
-    pe.msg[sizeof pe.msg - 1] = '\0';
-    return REMIT_ERROR(T->ctx, pe.status != REMIT_OK ? (remit_status)pe.status : REMIT_ERR_STATE,
-                       "rank %d: %s", from, pe.msg);
-  }
-  return unpack_chunk(T, D, rep, chunk, e, m, cb, from);
+  return st;
 }
 
 /* After the last chunk (or a failure): a worker says why it stopped; rank 0
@@ -1471,20 +1455,498 @@ static remit_status dist_end(trial *T, dist *D, remit_status st) {
         return st != REMIT_OK ? st : rst;
       }
       if (tag == REMIT__TAG_END) {
-        D->ended[r] = 1;
-        packed_end pe;
-        memset(&pe, 0, sizeof pe);
-        memcpy(&pe, D->msg, D->msg_len < sizeof pe ? D->msg_len : sizeof pe);
-        pe.msg[sizeof pe.msg - 1] = '\0';
-        if (st == REMIT_OK && pe.status != REMIT_OK) {
-          st = REMIT_ERROR(T->ctx, (remit_status)pe.status, "rank %d: %s", r, pe.msg);
+        st = take_end(T, D, r, st);
+      } else {
+        /* A chunk after a failure: dropped, and answered, as every chunk
+         * is, so the worker waiting for the answer goes on to its END. */
+        const int64_t none = -1;
+        remit_status ast = remit__comm_send(D->comm, r, REMIT__TAG_ASSIGN, &none, sizeof none);
+        if (st == REMIT_OK) {
+          st = ast != REMIT_OK ? ast
+                               : REMIT_ERROR(T->ctx, REMIT_ERR_STATE,
+                                             "rank %d sent a chunk nobody asked for", r);
+          remit__comm_send_stop(D->comm);
         }
-      } else if (st == REMIT_OK) {
-        st = REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "rank %d sent a chunk nobody asked for", r);
-        remit__comm_send_stop(D->comm);
       }
     }
   }
+  return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dealing: chunks on demand across ranks                                    */
+/* ------------------------------------------------------------------------ */
+
+/* With several ranks, chunks are dealt on demand instead of round-robin, so
+ * rank 0, which writes every chunk, simulates only what the workers leave:
+ *  - The plan: rank 0 counts each replicate's enrolled patients and
+ *    broadcasts first[r], the run-order index of replicate r's first chunk
+ *    (first[reps] = all chunks).  Every rank can then turn an index g into
+ *    (replicate, chunk) and enrol that replicate itself.
+ *  - The first chunks after the resume point go to the workers round-robin,
+ *    DEAL_DEPTH each (fewer when the run is short, so rank 0 keeps a share).
+ *  - A worker simulates its chunks in the order given and sends each to rank
+ *    0.  Rank 0 answers every chunk with one ASSIGN: the next chunk nobody
+ *    has, or -1 when none is left.  The answer is received while the next
+ *    chunk runs, so a worker waits only if rank 0 is late by DEAL_DEPTH - 1
+ *    chunks.
+ *  - Rank 0 takes the messages that have arrived, writes whatever is next in
+ *    run order, and otherwise simulates the next chunk nobody has, keeping
+ *    at most DEAL_OWN of its own results ahead of the writing.
+ * Rank 0's time is then W + what is left of S, not W + S/N (S the
+ * simulation, W the writing of a single-process run), and the store is the
+ * same as one process's: the chunks hold the same patients whoever
+ * simulates them, and rank 0 writes them in the same order.  Memory: rank 0
+ * holds at most DEAL_DEPTH chunks per worker plus DEAL_OWN packed chunks. */
+#define DEAL_DEPTH 3
+#define DEAL_OWN 4
+
+/* One replicate's enrolment, kept while it is in use. */
+typedef struct rep_cache {
+  int rep;          /* -1: empty */
+  enrolled *e;
+  long n, n_screened;
+} rep_cache;
+
+/* Makes one of the two entries hold replicate `rep`, reusing one that does,
+ * else replacing the entry other than `keep` (a replicate still in use). */
+static remit_status rep_get(trial *T, rep_cache *c, int rep, int keep, rep_cache **out) {
+  for (int k = 0; k < 2; k++) {
+    if (c[k].rep == rep) {
+      *out = &c[k];
+      return REMIT_OK;
+    }
+  }
+  rep_cache *x = c[0].rep == keep && keep >= 0 ? &c[1] : &c[0];
+  remit__free(T->ctx, x->e);
+  *x = (rep_cache){-1, NULL, 0, 0};
+  remit_status st = enrol(T, rep, &x->e, &x->n, &x->n_screened);
+  if (st == REMIT_OK) {
+    x->rep = rep;
+  }
+  *out = x;
+  return st;
+}
+
+/* The replicate of chunk g (first[] ascending, first[reps] the total). */
+static int rep_of(const int64_t *first, int reps, int64_t g) {
+  int lo = 0, hi = reps - 1;
+  while (lo < hi) { /* the last r with first[r] <= g */
+    int mid = (lo + hi + 1) / 2;
+    if (first[mid] <= g) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+/* A packed chunk waiting on rank 0 for its turn to be written. */
+typedef struct deal_slot {
+  int64_t g;        /* -1: free */
+  unsigned char *buf;
+  size_t len, cap;
+  int from;         /* the rank that simulated it */
+} deal_slot;
+
+typedef struct deal {
+  trial *T;
+  dist *D;
+  worker *workers;
+  int n_workers, chunk_size, reps;
+  chunk_buf *cb;
+  int64_t *first, total, g_next; /* g_next: the first chunk nobody has */
+  rep_cache cache[2];
+  /* Rank 0.  Flow control: the workers' chunks held in slots plus those
+   * given out and not yet back never exceed DEAL_DEPTH per worker, so every
+   * chunk that arrives has a slot; an answer that would break this waits in
+   * `owed` (the workers owed one, in order) until writing frees a slot. */
+  deal_slot *slot;
+  int n_slot;
+  int held, out, own; /* workers' chunks in slots, given out, rank 0's in slots */
+  int *owed, n_owed;
+} deal;
+
+/* Simulates chunk g into cb (rank 0 or a worker); *rep, *chunk, *m, *e say
+ * which patients. */
+static remit_status deal_simulate(deal *G, int64_t g, int keep, int *rep, int *chunk, int *m) {
+  const int r = rep_of(G->first, G->reps, g);
+  rep_cache *c;
+  remit_status st = rep_get(G->T, G->cache, r, keep, &c);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  const long from = (long)(g - G->first[r]) * G->chunk_size;
+  *rep = r;
+  *chunk = (int)(g - G->first[r]);
+  *m = (int)(c->n - from < G->chunk_size ? c->n - from : G->chunk_size);
+  return simulate_block(G->T, G->workers, G->n_workers, r, &c->e[from], *m, G->cb);
+}
+
+/* Worker: the chunks rank 0 gives, until it says none are left (or stops).
+ * Rank 0 answers every chunk sent; the answers are collected while the
+ * queued chunks run (one receive posted at a time), so the worker blocks
+ * only with nothing queued.  After the last chunk (an answer of -1) it takes
+ * the answers still due; after a failure or a stop it leaves them (its END
+ * goes first; rank 0 sends nothing more to an ended worker). */
+static remit_status deal_worker(deal *G) {
+  dist *D = G->D;
+  const int nw = D->size - 1, qcap = 2 * DEAL_DEPTH + 1;
+  int64_t queue[2 * DEAL_DEPTH + 1], answer = -1;
+  int head = 0, nq = 0, due = 0, posted = 0, last = 0;
+  /* The first chunks, dealt round-robin (every rank computes the same). */
+  for (int64_t i = 0; D->resume_from + i < G->g_next; i++) {
+    if (1 + (int)(i % nw) == D->rank) {
+      queue[nq++] = D->resume_from + i;
+    }
+  }
+  remit_status st = REMIT_OK;
+  while (st == REMIT_OK) {
+    /* Answers that have come in; block only with nothing else to do. */
+    for (;;) {
+      int got = 0;
+      if (!posted) {
+        break;
+      }
+      const int block = nq == 0;
+      if ((st = remit__comm_wait_assign(D->comm, block, &got)) != REMIT_OK || !got) {
+        break;
+      }
+      posted = 0;
+      queue[(head + nq++) % qcap] = answer;
+      if (--due > 0) {
+        st = remit__comm_post_assign(D->comm, &answer);
+        posted = st == REMIT_OK;
+      }
+    }
+    if (st != REMIT_OK || nq == 0) {
+      break; /* nothing queued and nothing due: only after a failure */
+    }
+    const int64_t g = queue[head];
+    head = (head + 1) % qcap;
+    nq--;
+    if (g < 0) {
+      last = 1; /* none left */
+      break;
+    }
+    if (remit__comm_stop_requested(D->comm)) {
+      st = REMIT_ERROR(G->T->ctx, REMIT_ERR_STATE, "stopped by rank 0");
+      break;
+    }
+    int rep = 0, chunk = 0, m = 0;
+    st = deal_simulate(G, g, -1, &rep, &chunk, &m);
+    if (st == REMIT_OK) {
+      st = pack_chunk(G->T, D, rep, chunk, G->cb, m);
+    }
+    if (st == REMIT_OK) {
+      st = remit__comm_send(D->comm, 0, REMIT__TAG_CHUNK, D->msg, D->msg_len);
+    }
+    if (st == REMIT_OK && due++ == 0) {
+      st = remit__comm_post_assign(D->comm, &answer);
+      posted = st == REMIT_OK;
+    }
+  }
+  /* After the last chunk, the answers still due (all -1) before the END. */
+  while (st == REMIT_OK && last && due > 0) {
+    int got = 0;
+    if ((st = remit__comm_wait_assign(D->comm, 1, &got)) == REMIT_OK && --due > 0) {
+      st = remit__comm_post_assign(D->comm, &answer);
+    }
+  }
+  return st;
+}
+
+/* Exchanges a slot's buffer with D->msg (a packed chunk moves without a
+ * copy); the caller sets the lengths. */
+static void slot_swap(deal_slot *sl, dist *D) {
+  unsigned char *b = sl->buf;
+  size_t cap = sl->cap;
+  sl->buf = D->msg;
+  sl->cap = D->msg_cap;
+  D->msg = b;
+  D->msg_cap = cap;
+}
+
+/* Rank 0: a free slot, or NULL. */
+static deal_slot *slot_free(deal *G) {
+  for (int k = 0; k < G->n_slot; k++) {
+    if (G->slot[k].g < 0) {
+      return &G->slot[k];
+    }
+  }
+  return NULL;
+}
+
+/* Rank 0: answers worker `from`'s latest chunk: the first chunk nobody has,
+ * or -1 when none is left; owed for later if the slots are spoken for. */
+static remit_status deal_answer(deal *G, int from) {
+  int64_t next = -1;
+  if (G->D->ended[from]) {
+    return REMIT_OK; /* it failed or stopped: it takes no more answers */
+  }
+  if (G->g_next < G->total) {
+    if (G->held + G->out >= DEAL_DEPTH * (G->D->size - 1)) {
+      G->owed[G->n_owed++] = from;
+      return REMIT_OK;
+    }
+    next = G->g_next++;
+    G->out++;
+  }
+  return remit__comm_send(G->D->comm, from, REMIT__TAG_ASSIGN, &next, sizeof next);
+}
+
+/* Rank 0: the answers owed, as far as the slots allow; all of them, with
+ * -1, when `none` (rank 0 stops). */
+static remit_status deal_pay(deal *G, int none) {
+  remit_status st = REMIT_OK;
+  if (none) {
+    G->g_next = G->total;
+  }
+  while (st == REMIT_OK && G->n_owed > 0 &&
+         (G->g_next >= G->total || G->held + G->out < DEAL_DEPTH * (G->D->size - 1))) {
+    const int from = G->owed[0];
+    memmove(G->owed, G->owed + 1, sizeof(*G->owed) * (size_t)--G->n_owed);
+    st = deal_answer(G, from);
+  }
+  return st;
+}
+
+/* Rank 0: a message from worker `from` (in D->msg): a chunk is kept in a
+ * slot for its turn and answered; an END marks the worker done (and is its
+ * failure if it failed). */
+static remit_status deal_take(deal *G, int from, int tag) {
+  dist *D = G->D;
+  trial *T = G->T;
+  if (tag == REMIT__TAG_END) {
+    return take_end(T, D, from, REMIT_OK);
+  }
+  packed_chunk h;
+  deal_slot *sl = slot_free(G);
+  if (tag != REMIT__TAG_CHUNK || D->msg_len < sizeof h || !sl || G->out < 1) {
+    return REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "rank %d sent an unexpected message (tag %d, "
+                       "%zu bytes)", from, tag, D->msg_len);
+  }
+  memcpy(&h, D->msg, sizeof h);
+  if (h.replicate < 0 || h.replicate >= G->reps) {
+    return REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "rank %d sent replicate %d", from,
+                       (int)h.replicate);
+  }
+  slot_swap(sl, D);
+  sl->len = D->msg_len;
+  sl->g = G->first[h.replicate] + h.chunk;
+  sl->from = from;
+  G->out--;
+  G->held++;
+  return deal_answer(G, from);
+}
+
+/* Rank 0: writes chunk g (packed in sl) to the store. */
+static remit_status deal_write(deal *G, remit__store *store, deal_slot *sl, int keep,
+                               long *done) {
+  trial *T = G->T;
+  dist *D = G->D;
+  const int r = rep_of(G->first, G->reps, sl->g);
+  const int chunk = (int)(sl->g - G->first[r]);
+  rep_cache *c;
+  remit_status st = rep_get(T, G->cache, r, keep, &c);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  const long from = (long)chunk * G->chunk_size;
+  const int m = (int)(c->n - from < G->chunk_size ? c->n - from : G->chunk_size);
+  const enrolled *e = c->e + from;
+  /* Unpack from the slot's buffer (swapped in as D->msg for the call). */
+  slot_swap(sl, D);
+  D->msg_len = sl->len;
+  st = unpack_chunk(T, D, r, chunk, e, m, G->cb, sl->from);
+  slot_swap(sl, D);
+  sl->g = -1;
+  if (sl->from == 0) {
+    G->own--;
+  } else {
+    G->held--;
+  }
+  if (st == REMIT_OK && remit__store_chunk_done(store, r, chunk)) {
+    st = REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "resume: chunk %d of replicate %d is in the "
+                     "store, out of run order; resume this run in one process", chunk, r);
+  }
+  if (st == REMIT_OK) {
+    st = remit__store_begin_chunk(store, r, chunk);
+  }
+  long screened_to = from == 0 ? 0 : e[-1].pid + 1;
+  const long until = from + m == c->n ? c->n_screened : e[m - 1].pid + 1;
+  for (int k = 0; st == REMIT_OK && k < m; k++) {
+    st = write_screen_failures(T, store, r, screened_to, e[k].pid);
+    screened_to = e[k].pid + 1;
+    if (st == REMIT_OK) {
+      st = write_patient(T, store, r, &e[k], &G->cb->out[k]);
+    }
+  }
+  if (st == REMIT_OK) {
+    st = write_screen_failures(T, store, r, screened_to, until);
+  }
+  if (st == REMIT_OK) {
+    st = remit__store_end_chunk(store, r, chunk);
+  }
+  *done += m;
+  return st;
+}
+
+/* Rank 0: checks that the chunks before the resume point are the ones in
+ * the store (run order) and counts their patients as done. */
+static remit_status deal_resumed(deal *G, remit__store *store, long *done) {
+  for (int64_t g = 0; g < G->D->resume_from; g++) {
+    const int r = rep_of(G->first, G->reps, g);
+    const int chunk = (int)(g - G->first[r]);
+    rep_cache *c;
+    remit_status st = rep_get(G->T, G->cache, r, -1, &c);
+    if (st != REMIT_OK) {
+      return st;
+    }
+    int in = remit__store_chunk_done(store, r, chunk);
+    if (in < 0) {
+      return (remit_status)in;
+    }
+    if (!in) {
+      return REMIT_ERROR(G->T->ctx, REMIT_ERR_STATE, "resume: chunk %d of replicate %d is "
+                         "missing from the store, out of run order; resume this run in one "
+                         "process", chunk, r);
+    }
+    const long from = (long)chunk * G->chunk_size;
+    *done += c->n - from < G->chunk_size ? c->n - from : G->chunk_size;
+  }
+  return REMIT_OK;
+}
+
+/* Rank 0: the run's chunks written in order, simulated by whoever is free. */
+static remit_status deal_root(deal *G, remit__store *store, const remit_trial_options *opt,
+                              long *done, long total) {
+  dist *D = G->D;
+  trial *T = G->T;
+  remit_status st = deal_resumed(G, store, done);
+  int64_t g_write = D->resume_from;
+  G->out = (int)(G->g_next - D->resume_from); /* the first chunks, dealt already */
+  while (st == REMIT_OK && g_write < G->total) {
+    /* What has arrived. */
+    for (;;) {
+      int from = -1, tag = 0;
+      st = remit__comm_poll(D->comm, 0, &from, &tag, &D->msg, &D->msg_cap, &D->msg_len);
+      if (st != REMIT_OK || from < 0) {
+        break;
+      }
+      if ((st = deal_take(G, from, tag)) != REMIT_OK) {
+        break;
+      }
+    }
+    /* What is next in run order. */
+    for (int k = 0; st == REMIT_OK && k < G->n_slot; k++) {
+      deal_slot *sl = &G->slot[k];
+      if (sl->g != g_write) {
+        continue;
+      }
+      /* Keep the replicate rank 0 simulates next in the cache. */
+      const int keep = G->g_next < G->total ? rep_of(G->first, G->reps, G->g_next) : -1;
+      st = deal_write(G, store, sl, keep, done);
+      if (st == REMIT_OK) {
+        st = deal_pay(G, 0);
+      }
+      g_write++;
+      if (st == REMIT_OK && opt && opt->progress && opt->progress(*done, total, opt->progress_user)) {
+        st = REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "interrupted after %ld patients; rerun with "
+                         "--resume to continue", *done);
+      }
+      k = -1; /* the next one may be in an earlier slot */
+    }
+    if (st != REMIT_OK || g_write >= G->total) {
+      break;
+    }
+    if (G->g_next < G->total && G->own < DEAL_OWN) {
+      /* Nothing to write: simulate the first chunk nobody has (a slot is
+       * free: the workers' chunks take at most DEAL_DEPTH each). */
+      deal_slot *sl = slot_free(G);
+      const int64_t g = G->g_next++;
+      int rep = 0, chunk = 0, m = 0;
+      st = deal_simulate(G, g, rep_of(G->first, G->reps, g_write), &rep, &chunk, &m);
+      if (st == REMIT_OK) {
+        st = pack_chunk(T, D, rep, chunk, G->cb, m);
+      }
+      if (st == REMIT_OK) {
+        slot_swap(sl, D);
+        sl->len = D->msg_len;
+        sl->g = g;
+        sl->from = 0;
+        G->own++;
+      }
+    } else {
+      /* Wait for a worker. */
+      int from = -1, tag = 0;
+      st = remit__comm_poll(D->comm, 1, &from, &tag, &D->msg, &D->msg_cap, &D->msg_len);
+      if (st == REMIT_OK) {
+        st = deal_take(G, from, tag);
+      }
+    }
+  }
+  /* Whatever happened, no worker waits for an answer owed: none is left. */
+  remit_status pst = deal_pay(G, 1);
+  return st != REMIT_OK ? st : pst;
+}
+
+/* Every rank (size > 1, not 3+3): the plan, then rank 0's or a worker's part. */
+static remit_status deal_run(trial *T, remit__store *store, worker *workers, int n_workers,
+                             int chunk_size, chunk_buf *cb, const remit_trial_options *opt,
+                             long *done, long total, dist *D) {
+  const int reps = T->sc->replicates;
+  deal G = {T, D, workers, n_workers, chunk_size, reps, cb, NULL, 0, 0,
+            {{-1, NULL, 0, 0}, {-1, NULL, 0, 0}}, NULL, 0, 0, 0, 0, NULL, 0};
+  remit_status st = REMIT_OK;
+  G.first = remit__calloc(T->ctx, (size_t)reps + 1, sizeof(*G.first));
+  G.n_slot = DEAL_DEPTH * (D->size - 1) + DEAL_OWN;
+  if (D->rank == 0) {
+    G.slot = remit__calloc(T->ctx, (size_t)G.n_slot, sizeof(*G.slot));
+    G.owed = remit__calloc(T->ctx, (size_t)G.n_slot, sizeof(*G.owed));
+  }
+  if (!G.first || (D->rank == 0 && (!G.slot || !G.owed))) {
+    st = REMIT_ERR_NOMEM;
+  }
+  for (int k = 0; G.slot && k < G.n_slot; k++) {
+    G.slot[k].g = -1;
+  }
+  for (int r = 0; st == REMIT_OK && D->rank == 0 && r < reps; r++) {
+    rep_cache *c;
+    st = rep_get(T, G.cache, r, -1, &c);
+    if (st == REMIT_OK) {
+      G.first[r + 1] = G.first[r] + (c->n + chunk_size - 1) / chunk_size;
+    }
+  }
+  int failed = st != REMIT_OK;
+  remit_status cst = remit__comm_agree(D->comm, &failed);
+  if (cst == REMIT_OK && !failed) {
+    cst = remit__comm_bcast(D->comm, G.first, sizeof(*G.first) * ((size_t)reps + 1));
+  }
+  if (st == REMIT_OK && (failed || cst != REMIT_OK)) {
+    st = cst != REMIT_OK ? cst : REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "rank 0 could not plan the run");
+  }
+  if (st == REMIT_OK) {
+    G.total = G.first[reps];
+    /* The first chunks to the workers; rank 0 keeps a share of a short run. */
+    const int64_t left = G.total - D->resume_from;
+    int64_t initial = (int64_t)DEAL_DEPTH * (D->size - 1);
+    if (initial > left * (D->size - 1) / D->size) {
+      initial = left * (D->size - 1) / D->size;
+    }
+    G.g_next = D->resume_from + (initial > 0 ? initial : 0);
+    st = D->rank == 0 ? deal_root(&G, store, opt, done, total) : deal_worker(&G);
+  }
+  for (int k = 0; k < 2; k++) {
+    remit__free(T->ctx, G.cache[k].e);
+  }
+  for (int k = 0; G.slot && k < G.n_slot; k++) {
+    remit__free(T->ctx, G.slot[k].buf);
+  }
+  remit__free(T->ctx, G.slot);
+  remit__free(T->ctx, G.owed);
+  remit__free(T->ctx, G.first);
   return st;
 }
 
@@ -1777,10 +2239,10 @@ static remit_status summarise(trial *T, remit__store *store) {
 /* The run                                                                   */
 /* ------------------------------------------------------------------------ */
 
+/* One replicate in this process alone (one rank, or 3+3 on rank 0). */
 static remit_status run_replicate(trial *T, remit__store *store, worker *workers, int n_workers,
                                   int rep, int chunk_size, chunk_buf *cb,
-                                  const remit_trial_options *opt, long *done, long total,
-                                  dist *D) {
+                                  const remit_trial_options *opt, long *done, long total) {
   const remit_scenario *sc = T->sc;
   enrolled *e = NULL;
   long n = 0, n_screened = 0;
@@ -1843,32 +2305,9 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
       int m = (int)(n - from < chunk_size ? n - from : chunk_size);
       long last_pid = e[from + m - 1].pid;
       long until = from + m == n ? n_screened : last_pid + 1;
-      int owner = dist_owner(D);
-      if (D->rank != 0) { /* a worker: simulate its own chunks, send them to rank 0 */
-        if (owner == D->rank) {
-          if (remit__comm_stop_requested(D->comm)) {
-            st = REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "stopped by rank 0");
-            break;
-          }
-          simulate_block(T, workers, n_workers, rep, &e[from], m, cb);
-          st = pack_chunk(T, D, rep, (int)chunk, cb, m);
-          if (st == REMIT_OK) {
-            st = remit__comm_send(D->comm, 0, REMIT__TAG_CHUNK, D->msg, D->msg_len);
-          }
-        }
-        continue;
-      }
       int in_store = remit__store_chunk_done(store, rep, (int)chunk);
       if (in_store < 0) {
         st = (remit_status)in_store;
-        break;
-      }
-      if (D->size > 1 && in_store != (owner < 0)) {
-        /* The ranks skip the first resume_from chunks of the run: that is
-         * what a store written in run order (by one process or many) has. */
-        st = REMIT_ERROR(T->ctx, REMIT_ERR_STATE, "resume: chunk %ld of replicate %d is %s the "
-                         "store, out of run order; resume this run in one process", chunk, rep,
-                         in_store ? "in" : "missing from");
         break;
       }
       if (in_store) {
@@ -1876,11 +2315,7 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
         *done += m;
         continue;
       }
-      if (owner == 0) {
-        simulate_block(T, workers, n_workers, rep, &e[from], m, cb);
-      } else if ((st = receive_chunk(T, D, rep, (int)chunk, &e[from], m, cb, owner)) != REMIT_OK) {
-        break;
-      }
+      simulate_block(T, workers, n_workers, rep, &e[from], m, cb);
       st = remit__store_begin_chunk(store, rep, (int)chunk);
       for (int k = 0; st == REMIT_OK && k < m; k++) {
         st = write_screen_failures(T, store, rep, screened_to, e[from + k].pid);
@@ -2003,10 +2438,12 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
     long per = d->n_enrol > 0 ? d->n_enrol : d->n_screen;
     total = per * (long)sc->replicates;
   }
-  /* 3+3 decides each cohort from the one before: rank 0 runs it alone. */
-  int my_share = D.rank == 0 || sc->design.kind != REMIT_DESIGN_ESCALATION_3P3;
-  for (int r = 0; st == REMIT_OK && my_share && r < sc->replicates; r++) {
-    st = run_replicate(&T, store, workers, n_workers, r, chunk_size, &cb, opt, &done, total, &D);
+  if (st == REMIT_OK && D.size > 1 && sc->design.kind != REMIT_DESIGN_ESCALATION_3P3) {
+    st = deal_run(&T, store, workers, n_workers, chunk_size, &cb, opt, &done, total, &D);
+  } else if (D.rank == 0) { /* 3+3 decides each cohort from the one before: rank 0 alone */
+    for (int r = 0; st == REMIT_OK && r < sc->replicates; r++) {
+      st = run_replicate(&T, store, workers, n_workers, r, chunk_size, &cb, opt, &done, total);
+    }
   }
   st = dist_end(&T, &D, st);
   if (st == REMIT_OK && D.rank == 0) {

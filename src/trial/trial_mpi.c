@@ -30,6 +30,7 @@ struct remit__comm {
   int stopped;             /* workers: the stop has arrived */
   char stop_in, stop_out;  /* the one-byte stop message */
   MPI_Request *stop_send;  /* rank 0: one per worker, once sent */
+  MPI_Request assign;      /* workers: the posted receive of the next ASSIGN */
 #endif
 };
 
@@ -64,6 +65,7 @@ remit_status remit__comm_open(remit_context *ctx, const void *mpi_comm, remit__c
   c->size = 1;
   c->comm = MPI_COMM_NULL;
   c->stop_recv = MPI_REQUEST_NULL;
+  c->assign = MPI_REQUEST_NULL;
   if (mpi_comm) {
     int init = 0, fin = 0;
     MPI_Initialized(&init);
@@ -103,9 +105,12 @@ void remit__comm_close(remit__comm **cp) {
     return;
   }
   remit__comm *c = *cp;
-  if (c->stop_recv != MPI_REQUEST_NULL) { /* finish was not reached */
-    MPI_Cancel(&c->stop_recv);
-    MPI_Wait(&c->stop_recv, MPI_STATUS_IGNORE);
+  MPI_Request *pending[2] = {&c->stop_recv, &c->assign};
+  for (int k = 0; k < 2; k++) {
+    if (*pending[k] != MPI_REQUEST_NULL) { /* finish was not reached */
+      MPI_Cancel(pending[k]);
+      MPI_Wait(pending[k], MPI_STATUS_IGNORE);
+    }
   }
   if (c->comm != MPI_COMM_NULL) {
     MPI_Comm_free(&c->comm);
@@ -144,10 +149,20 @@ remit_status remit__comm_send(remit__comm *c, int to, int tag, const void *buf, 
   return rc == MPI_SUCCESS ? REMIT_OK : mpi_fail(c, rc, "MPI_Send");
 }
 
-remit_status remit__comm_recv(remit__comm *c, int from, int *tag, unsigned char **buf,
-                              size_t *cap, size_t *n) {
+/* The next message from `source` (a rank or MPI_ANY_SOURCE), whatever its
+ * tag, into *buf; with block = 0, *from = -1 if none has arrived.  Workers
+ * receive their ASSIGN and STOP messages through posted receives, never
+ * here; rank 0 receives only CHUNK and END messages. */
+static remit_status probe_recv(remit__comm *c, int source, int block, int *from, int *tag,
+                               unsigned char **buf, size_t *cap, size_t *n) {
   MPI_Status s;
-  int rc = MPI_Probe(from, MPI_ANY_TAG, c->comm, &s);
+  int flag = 1;
+  int rc = block ? MPI_Probe(source, MPI_ANY_TAG, c->comm, &s)
+                 : MPI_Iprobe(source, MPI_ANY_TAG, c->comm, &flag, &s);
+  if (rc == MPI_SUCCESS && !flag) {
+    *from = -1;
+    return REMIT_OK;
+  }
   int count = 0;
   if (rc == MPI_SUCCESS) {
     rc = MPI_Get_count(&s, MPI_BYTE, &count);
@@ -163,13 +178,39 @@ remit_status remit__comm_recv(remit__comm *c, int from, int *tag, unsigned char 
     *buf = grown;
     *cap = (size_t)count;
   }
-  rc = MPI_Recv(*buf, count, MPI_BYTE, from, s.MPI_TAG, c->comm, MPI_STATUS_IGNORE);
+  rc = MPI_Recv(*buf, count, MPI_BYTE, s.MPI_SOURCE, s.MPI_TAG, c->comm, MPI_STATUS_IGNORE);
   if (rc != MPI_SUCCESS) {
     return mpi_fail(c, rc, "MPI_Recv");
   }
+  *from = s.MPI_SOURCE;
   *tag = s.MPI_TAG;
   *n = (size_t)count;
   return REMIT_OK;
+}
+
+remit_status remit__comm_recv(remit__comm *c, int from, int *tag, unsigned char **buf,
+                              size_t *cap, size_t *n) {
+  return probe_recv(c, from, 1, &from, tag, buf, cap, n);
+}
+
+remit_status remit__comm_poll(remit__comm *c, int block, int *from, int *tag, unsigned char **buf,
+                              size_t *cap, size_t *n) {
+  return probe_recv(c, MPI_ANY_SOURCE, block, from, tag, buf, cap, n);
+}
+
+remit_status remit__comm_post_assign(remit__comm *c, int64_t *slot) {
+  int rc = MPI_Irecv(slot, (int)sizeof *slot, MPI_BYTE, 0, REMIT__TAG_ASSIGN, c->comm, &c->assign);
+  return rc == MPI_SUCCESS ? REMIT_OK : mpi_fail(c, rc, "MPI_Irecv");
+}
+
+remit_status remit__comm_wait_assign(remit__comm *c, int block, int *done) {
+  *done = 1;
+  if (c->assign == MPI_REQUEST_NULL) {
+    return REMIT_OK;
+  }
+  int rc = block ? MPI_Wait(&c->assign, MPI_STATUS_IGNORE)
+                 : MPI_Test(&c->assign, done, MPI_STATUS_IGNORE);
+  return rc == MPI_SUCCESS ? REMIT_OK : mpi_fail(c, rc, block ? "MPI_Wait" : "MPI_Test");
 }
 
 int remit__comm_stop_requested(remit__comm *c) {
@@ -293,6 +334,29 @@ remit_status remit__comm_recv(remit__comm *c, int from, int *tag, unsigned char 
   (void)cap;
   (void)n;
   return REMIT_ERROR(c->ctx, REMIT_ERR_STATE, "no other process to receive from");
+}
+
+remit_status remit__comm_poll(remit__comm *c, int block, int *from, int *tag, unsigned char **buf,
+                              size_t *cap, size_t *n) {
+  (void)block;
+  (void)tag;
+  (void)buf;
+  (void)cap;
+  (void)n;
+  *from = -1;
+  return REMIT_ERROR(c->ctx, REMIT_ERR_STATE, "no other process to receive from");
+}
+
+remit_status remit__comm_post_assign(remit__comm *c, int64_t *slot) {
+  (void)slot;
+  return REMIT_ERROR(c->ctx, REMIT_ERR_STATE, "no other process to receive from");
+}
+
+remit_status remit__comm_wait_assign(remit__comm *c, int block, int *done) {
+  (void)c;
+  (void)block;
+  *done = 1;
+  return REMIT_OK;
 }
 
 int remit__comm_stop_requested(remit__comm *c) {

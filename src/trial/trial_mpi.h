@@ -11,15 +11,19 @@
  * without MPI (REMIT_HAVE_MPI undefined) gets a single-process stand-in where
  * rank = 0 and size = 1, so the engine has one code path.
  *
- * Protocol (one run):
+ * Protocol (one run; chunks dealt on demand, trial.c "Dealing"):
  *   every rank   remit__comm_open        (duplicates the caller's communicator)
- *   every rank   remit__comm_agree, remit__comm_bcast   (set-up, resume point)
- *   workers      remit__comm_send(0, CHUNK) per owned chunk, checking
- *                remit__comm_stop_requested before each, then one END message
- *                (a status and message) whatever happened
- *   rank 0       remit__comm_recv(owner) per remote chunk, in order; on an
- *                error remit__comm_send_stop, then receives (and drops) until
- *                every worker's END has arrived
+ *   every rank   remit__comm_agree, remit__comm_bcast   (set-up, resume point,
+ *                the run's chunk plan)
+ *   workers      per chunk they are given: remit__comm_send(0, CHUNK), and
+ *                rank 0's answer (the next chunk or none) received through
+ *                remit__comm_post_assign / remit__comm_wait_assign while the
+ *                next chunks run; remit__comm_stop_requested before each;
+ *                then one END message (a status and message) whatever happened
+ *   rank 0       remit__comm_poll for the workers' chunks and ENDs, answering
+ *                every CHUNK with one ASSIGN (remit__comm_send); on an
+ *                error remit__comm_send_stop, then receives (answering and
+ *                dropping chunks) until every worker's END has arrived
  *   every rank   remit__comm_finish      (rank 0's final status to everyone)
  *   every rank   remit__comm_close
  * Messages between two ranks are not overtaken (MPI's ordering), so rank 0
@@ -36,13 +40,14 @@
 #define REMIT_TRIAL_MPI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "remit/remit_context.h"
 
 typedef struct remit__comm remit__comm;
 
 /* Message tags. */
-enum { REMIT__TAG_CHUNK = 1, REMIT__TAG_END = 2, REMIT__TAG_STOP = 3 };
+enum { REMIT__TAG_CHUNK = 1, REMIT__TAG_END = 2, REMIT__TAG_STOP = 3, REMIT__TAG_ASSIGN = 4 };
 
 /* mpi_comm NULL: this process alone (size 1).  Otherwise it points to an
  * MPI_Comm that MPI has been initialised for; REMIT_ERR_ARG if this build
@@ -70,6 +75,21 @@ remit_status remit__comm_send(remit__comm *c, int to, int tag, const void *buf, 
  * (grown to fit; *cap its size), *n bytes, *tag its tag. */
 remit_status remit__comm_recv(remit__comm *c, int from, int *tag, unsigned char **buf,
                               size_t *cap, size_t *n);
+
+/* Rank 0: the next message from any rank, as remit__comm_recv.  block = 0
+ * returns at once, with *from = -1 if no message has arrived. */
+remit_status remit__comm_poll(remit__comm *c, int block, int *from, int *tag, unsigned char **buf,
+                              size_t *cap, size_t *n);
+
+/* Workers: posts the receive of rank 0's next ASSIGN message (one int64)
+ * into *slot, which must stay valid until remit__comm_wait_assign.  One at
+ * a time. */
+remit_status remit__comm_post_assign(remit__comm *c, int64_t *slot);
+
+/* Workers: the posted ASSIGN has arrived (*done = 1, and nothing is posted
+ * any more) or not (*done = 0); block = 1 waits for it.  With nothing
+ * posted, *done = 1 at once. */
+remit_status remit__comm_wait_assign(remit__comm *c, int block, int *done);
 
 /* Workers: 1 if rank 0 asked everyone to stop (an error or an interruption
  * there), else 0.  Does not block. */

@@ -131,6 +131,173 @@ static int cart_regimen(remit_dose *d, const char *input, double dose) {
   return n;
 }
 
+/* ---- the analytic Jacobian against central differences of the RHS ---------- */
+
+/* A small deterministic generator (xorshift64*) for the random draws below. */
+static double jac_uniform(unsigned long long *s) {
+  *s ^= *s >> 12;
+  *s ^= *s << 25;
+  *s ^= *s >> 27;
+  return (double)((*s * 2685821657736338717ULL) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Compares spec->jac with central differences of spec->rhs at y (n_states)
+ * under the parameter vector p, entry by entry on the scale of each column:
+ * |Ja_ij - Jfd_ij| c_j <= 1e-7 R_i + 1e-6 |Ja_ij| c_j, with c_j = max(|y_j|,
+ * atol_scale_j) the column's size and R_i = max_j |Jfd_ij| c_j + |f_i| the
+ * row's.  The difference quotients are good to ~1e-10 R_i here, so a missing
+ * or wrong term fails unless it is below 1e-7 of its row's largest term.
+ * Returns the number of entries that fail (and prints the first few). */
+static int jac_compare(const double *y, const double *p, const char *where) {
+  const int n = S->n_states;
+  double *ja = malloc(sizeof(double) * (size_t)(n * n + 4 * n));
+  double *fp = ja + n * n, *fm = fp + n, *f0 = fm + n, *yy = f0 + n;
+  int bad = 0;
+  if (S->jac(0.0, y, p, ja, S->user) != 0 || S->rhs(0.0, y, f0, p, S->user) != 0) {
+    printf("FAIL %s: jac or rhs refused the state\n", where);
+    free(ja);
+    return 1;
+  }
+  double *jfd = malloc(sizeof(double) * (size_t)(n * n));
+  for (int j = 0; j < n; j++) {
+    const double c = fmax(fabs(y[j]), S->atol_scale[j]);
+    const double h = 1e-6 * c;
+    memcpy(yy, y, sizeof(double) * (size_t)n);
+    yy[j] = y[j] + h;
+    S->rhs(0.0, yy, fp, p, S->user);
+    yy[j] = y[j] - h;
+    S->rhs(0.0, yy, fm, p, S->user);
+    for (int i = 0; i < n; i++) {
+      jfd[i * n + j] = (fp[i] - fm[i]) / (2.0 * h);
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    double row = fabs(f0[i]);
+    for (int j = 0; j < n; j++) {
+      row = fmax(row, fabs(jfd[i * n + j]) * fmax(fabs(y[j]), S->atol_scale[j]));
+    }
+    for (int j = 0; j < n; j++) {
+      const double c = fmax(fabs(y[j]), S->atol_scale[j]);
+      const double err = fabs(ja[i * n + j] - jfd[i * n + j]) * c;
+      if (!(err <= 1e-7 * row + 1e-6 * fabs(ja[i * n + j]) * c)) {
+        if (bad < 5) {
+          printf("  %s: d f[%s] / d y[%s] analytic %.10g, differences %.10g (row scale %g)\n",
+                 where, S->states[i].name, S->states[j].name, ja[i * n + j], jfd[i * n + j], row);
+        }
+        bad++;
+      }
+    }
+  }
+  free(jfd);
+  free(ja);
+  return bad;
+}
+
+/* The parameter vector (table values + derived) of a model with these
+ * covariates, through the spec's own prepare. */
+static double *jac_params(const double *table, const remit_covariates *cov) {
+  double *p = malloc(sizeof(double) * (size_t)(S->n_params + S->n_derived));
+  memcpy(p, table, sizeof(double) * (size_t)S->n_params);
+  if (S->prepare(p, cov, S->user) != 0) {
+    free(p);
+    return NULL;
+  }
+  return p;
+}
+
+static void check_jacobian(void) {
+  REMIT_CHECK(S->jac != NULL, "the SLE spec has an analytic Jacobian");
+  if (!S->jac) {
+    return;
+  }
+  const int n = S->n_states, np = S->n_params;
+  unsigned long long seed = 0x5eed2385ULL;
+  double *table = malloc(sizeof(double) * (size_t)np);
+  double *y = malloc(sizeof(double) * (size_t)n);
+  remit_covariates cov = {40.0, 0, 65.0, 165.0, 10.0, 0};
+  /* (1) Random parameter sets (log-normal around the table, inside the ranges;
+   * the Stein switch and a partial homeostatic boost in some) and random
+   * positive states around a treated patient's scale: every term of the RHS
+   * is active at once, at comparable size. */
+  int fails = 0;
+  for (int set = 0; set < 12; set++) {
+    for (int k = 0; k < np; k++) {
+      const remit_param_info *pi = &S->params[k];
+      double v = pi->value * exp(0.6 * (jac_uniform(&seed) - 0.5));
+      table[k] = fmin(pi->upper, fmax(pi->lower, v));
+    }
+    if (set % 3 == 1) {
+      table[remit_spec_param_index(S, "car_tmax")] = 9.3;
+    }
+    if (set % 4 == 2) {
+      table[remit_spec_param_index(S, "car_hboost")] = 0.6;
+    }
+    cov.renal = set % 2;
+    cov.sledai0 = 6.0 + 2.0 * set;
+    double *p = jac_params(table, &cov);
+    if (!p) {
+      fails++;
+      continue;
+    }
+    for (int draw = 0; draw < 4; draw++) {
+      for (int j = 0; j < n; j++) {
+        /* Around 10-1000 x atol_scale: drug amounts of mg to g, cells of 0.1-10 /uL. */
+        y[j] = S->atol_scale[j] * exp(log(10.0) * (1.0 + 2.0 * jac_uniform(&seed)));
+      }
+      y[si("car_sw")] = jac_uniform(&seed);
+      y[si("t_cells")] = 50.0 + 1500.0 * jac_uniform(&seed);
+      y[si("anc")] = 300.0 + 5000.0 * jac_uniform(&seed);
+      y[si("baff")] = 1.0 + 10.0 * jac_uniform(&seed);
+      y[si("ifn")] = 1.0 + 10.0 * jac_uniform(&seed);
+      char where[64];
+      snprintf(where, sizeof where, "random set %d draw %d", set, draw);
+      fails += jac_compare(y, p, where);
+    }
+    free(p);
+  }
+  REMIT_CHECK(fails == 0, "analytic Jacobian = central differences at 48 random states (%d entries off)",
+              fails);
+
+  /* (2) Along a treated renal patient's trajectory: every therapy dosed, states
+   * before and just after doses, at the CAR-T peak and later. */
+  const char *in[] = {"fludarabine", "cyclophosphamide", "cart19", "cart_bcma19", "rituximab",
+                      "belimumab", "anifrolumab", "prednisone", "hydroxychloroquine",
+                      "mycophenolate", "voclosporin", "msc", "flare_trigger"};
+  const double amt[] = {25, 1000, 1e6, 1e6, 1000, 10, 300, 20, 400, 2000, 47, 2e6, 1};
+  const double day[] = {-5, -3, 0, 0, 2, 4, 4, -7, -7, -7, -7, 1, 3};
+  remit_dose d[13];
+  for (int k = 0; k < 13; k++) {
+    const int ii = remit_spec_input_index(S, in[k]);
+    const int rate = S->inputs[ii].kind == REMIT_INPUT_RATE;
+    d[k] = (remit_dose){day[k], ii, amt[k], rate ? 400.0 : 0.0};
+  }
+  run tr = {0};
+  fails = 0;
+  if (simulate(&tr, d, 13, 16, 1, NULL, 0) == 0) {
+    const int days[] = {-7, -5, -4, -3, 0, 1, 3, 4, 9, 30, 120, 500};
+    cov.renal = 1; /* the covariates simulate() gave the patient */
+    cov.sledai0 = 16.0;
+    for (int k = 0; k < np; k++) {
+      table[k] = S->params[k].value;
+    }
+    double *p = jac_params(table, &cov);
+    fails += p == NULL;
+    for (size_t k = 0; p && k < sizeof days / sizeof days[0]; k++) {
+      char where[64];
+      snprintf(where, sizeof where, "treated trajectory day %d", days[k]);
+      fails += jac_compare(tr.y + (size_t)ROW(days[k]) * (size_t)n, p, where);
+    }
+    free(p);
+  } else {
+    fails++;
+  }
+  REMIT_CHECK(fails == 0, "analytic Jacobian = central differences along a treated trajectory (%d off)",
+              fails);
+  run_free(&tr);
+  free(table);
+  free(y);
+}
+
 int main(void) {
   remit_context_create(NULL, &ctx);
   S = remit_spec_sle();
@@ -148,6 +315,8 @@ int main(void) {
   REMIT_CHECK(remit_spec_param_index(S, "flare_rate") >= 0 &&
                   S->params[remit_spec_param_index(S, "flare_rate")].value == 0.65,
               "flare_rate row 0.65/year");
+
+  check_jacobian();
 
   /* ---- untreated: SLEDAI near sledai0 and no drift over 2 years ---------------- */
   run un = {0};
@@ -247,6 +416,35 @@ int main(void) {
   REMIT_CHECK(R(&ca, 60, "neutropenia_grade") == 0, "neutropenia resolved by day 60");
   REMIT_CHECK(max_over(&ca, "infection_hazard", -5, 14, NULL) > 2 * R(&ca, T0, "infection_hazard"),
               "infection hazard rises during neutropenia");
+
+  /* An unused product stays exactly zero, and so does every CAR-T compartment before the
+   * infusion: rounding must not seed the unstable zero solution of the BCMA-CD19 compartments
+   * (the fast solver's dormant states, src/solver/fast_bdf.c), even where CAR-T expand at
+   * 2.5x the table's rate (car_rho 5), which made the zero solution unstable in the untreated
+   * burn-in too and a phantom BCMA-CD19 population depleted the long-lived plasma cells. */
+  {
+    double worst = 0.0, before = 0.0;
+    for (int day = T0; day <= T1; day++) {
+      worst = fmax(worst, fabs(Y(&ca, day, "bcar_e")) + fabs(Y(&ca, day, "bcar_m")));
+      if (day < 0) {
+        before = fmax(before, fabs(Y(&ca, day, "car_e")) + fabs(Y(&ca, day, "car_m")) +
+                                  fabs(Y(&ca, day, "car_x")));
+      }
+    }
+    REMIT_CHECK(worst == 0.0 && before == 0.0,
+                "CD19 CAR-T: BCMA-CD19 compartments exactly 0 (max %g), CAR-T 0 before day 0 (max %g)",
+                worst, before);
+    run fast = {0};
+    REMIT_CHECK(simulate(&fast, d, n, 0, 0, "car_rho", 5.0) == 0, "CAR-T with car_rho 5 simulates");
+    worst = 0.0;
+    for (int day = T0; day <= T1; day++) {
+      worst = fmax(worst, fabs(Y(&fast, day, "bcar_e")) + fabs(Y(&fast, day, "bcar_m")));
+    }
+    REMIT_CHECK(worst == 0.0 && Y(&fast, 180, "llpc") > 0.9 * Y(&fast, T0, "llpc"),
+                "car_rho 5: no phantom BCMA-CD19 (max %g), long-lived PC spared (%g -> %g)", worst,
+                Y(&fast, T0, "llpc"), Y(&fast, 180, "llpc"));
+    run_free(&fast);
+  }
 
   /* Renal Erlangen-like patient: sledai0 16 with nephritis (Mackensen 2022 baseline 16, LN). */
   run cr = {0};
