@@ -564,6 +564,10 @@ static inline double hill_pow(double x, double n) {
   return n == 2.0 ? xp * xp : pow(xp, n);
 }
 
+/* One CAR-T cell in 5 L of blood (cells/uL): below it a pool does not
+ * proliferate (sle_rhs). */
+#define CAR_E0 1e-7
+
 /* Quantities the RHS and the readouts share. */
 typedef struct sle_alg {
   double ic;      /* immune-complex index */
@@ -635,8 +639,7 @@ static int sle_rhs(double t, const double *y, double *f, const double *p, void *
   const double Er = y[S_car_e], Mr = y[S_car_m], Xr = y[S_car_x], bEr = y[S_bcar_e], bMr = y[S_bcar_m];
   const double E = fmax(Er, 0.0), M = fmax(Mr, 0.0), X = fmax(Xr, 0.0);
   const double bE = fmax(bEr, 0.0), bM = fmax(bMr, 0.0);
-  const double car_e0 = 1e-7;
-  const double eE = E * E / (E + car_e0), ebE = bE * bE / (bE + car_e0);
+  const double eE = E * E / (E + CAR_E0), ebE = bE * bE / (bE + CAR_E0);
   const double ctot = E + M + X + bE + bM;
   const double hb = p[P_car_hboost];
   const double hfac = (1.0 - hb) + hb / (1.0 + p[P_car_eta] * (T + ctot) / p[P_t_0]);
@@ -802,10 +805,13 @@ static void jac_car_product(double *J, const double *p, const double *y, int e, 
   const double kme = p[P_car_kme], dm = p[P_car_dm], rho = p[P_car_rho];
   const double srho = p[D_STEIN_RHO], alpha = p[P_car_alpha], hom = p[P_car_hom];
   const double sgrow = srho * sw - alpha * (1.0 - sw);
-  JE(e, e) += w1 * (rho * (ag + hom) * hfac - (kem + de + kex * ag)) + ws * sgrow;
+  /* Proliferation on eE = E+^2/(E+ + e0) (sle_rhs). */
+  const double Ep = E > 0.0 ? E : 0.0, e0 = CAR_E0;
+  const double eE = Ep * Ep / (Ep + e0), deE = Ep * (Ep + 2.0 * e0) / ((Ep + e0) * (Ep + e0));
+  JE(e, e) += w1 * (rho * (ag + hom) * hfac * deE - (kem + de + kex * ag)) + ws * sgrow;
   JE(e, m) += w1 * kme * ag;
-  jadd(J, e, w1 * (rho * hfac * E - kex * E + kme * M), g_ag);
-  jadd(J, e, w1 * rho * (ag + hom) * E, g_hfac);
+  jadd(J, e, w1 * (rho * hfac * eE - kex * E + kme * M), g_ag);
+  jadd(J, e, w1 * rho * (ag + hom) * eE, g_hfac);
   JE(e, S_car_sw) += ws * (srho + alpha) * E;
   JE(m, e) += w1 * kem;
   JE(m, m) += w1 * (-kme * ag - dm) - ws * p[P_car_beta];
@@ -895,7 +901,7 @@ static int sle_jac(double t, const double *y, const double *p, double *J, void *
   sle_grad g_hfac = {0};
   const int hfac_states[6] = {S_t_cells, S_car_e, S_car_m, S_car_x, S_bcar_e, S_bcar_m};
   for (int k = 0; k < 6; k++) {
-    grad_add(&g_hfac, hfac_states[k], dhfac);
+    grad_add(&g_hfac, hfac_states[k], y[hfac_states[k]] > 0.0 ? dhfac : 0.0); /* ctot of clamped pools */
   }
   const double ws = p[D_WS], w1 = 1.0 - ws;
   const double kex = p[P_car_kex], dx = p[P_car_dx];
@@ -908,15 +914,18 @@ static int sle_jac(double t, const double *y, const double *p, double *J, void *
   jadd(J, S_car_x, w1 * kex * bE, &g_abc);
   JE(S_car_x, S_car_x) += -w1 * dx - ws * dx;
   const double fmk = p[P_car_fmk], ck = p[P_car_kill];
-  const double kill = ck * (E + fmk * M + bE + fmk * bM);
-  const double kill_ll = ck * p[P_car_bcma_ll] * (bE + fmk * bM);
+  /* Killing sees the pools clamped at 0 (sle_rhs). */
+  const double Ep = fmax(E, 0.0), Mp = fmax(M, 0.0), bEp = fmax(bE, 0.0), bMp = fmax(bM, 0.0);
+  const double iE = E > 0.0, iM = M > 0.0, ibE = bE > 0.0, ibM = bM > 0.0;
+  const double kill = ck * (Ep + fmk * Mp + bEp + fmk * bMp);
+  const double kill_ll = ck * p[P_car_bcma_ll] * (bEp + fmk * bMp);
   sle_grad g_kill = {0}, g_kill_ll = {0};
-  grad_add(&g_kill, S_car_e, ck);
-  grad_add(&g_kill, S_car_m, ck * fmk);
-  grad_add(&g_kill, S_bcar_e, ck);
-  grad_add(&g_kill, S_bcar_m, ck * fmk);
-  grad_add(&g_kill_ll, S_bcar_e, ck * p[P_car_bcma_ll]);
-  grad_add(&g_kill_ll, S_bcar_m, ck * p[P_car_bcma_ll] * fmk);
+  grad_add(&g_kill, S_car_e, ck * iE);
+  grad_add(&g_kill, S_car_m, ck * fmk * iM);
+  grad_add(&g_kill, S_bcar_e, ck * ibE);
+  grad_add(&g_kill, S_bcar_m, ck * fmk * ibM);
+  grad_add(&g_kill_ll, S_bcar_e, ck * p[P_car_bcma_ll] * ibE);
+  grad_add(&g_kill_ll, S_bcar_m, ck * p[P_car_bcma_ll] * fmk * ibM);
 
   /* Endogenous T cells. */
   JE(S_t_cells, S_t_cells) +=
@@ -986,8 +995,9 @@ static int sle_jac(double t, const double *y, const double *p, double *J, void *
   const double dg = xs > 0.0 ? p[P_a_n] * xn / xs / ((xn + 1.0) * (xn + 1.0)) : 0.0;
   const double act = th * supp * g;
   const double cap = sev * p[P_a_kcap0];
-  const double sden = 1.0 + ba / cap;
-  const double sat = ba / sden;
+  const double bap = fmax(ba, 0.0); /* sle_rhs clamps the saturating expansion at 0 */
+  const double sden = 1.0 + bap / cap;
+  const double sat = bap / sden;
   const double a_loss = p[P_a_d] * (1.0 + p[P_a_ebaff] * lack) + p[P_ld_bma_frac] * ld + kill +
                         p[P_rtx_tissue] * krtx;
   /* f_b_a = a_kin bn th supp + a_r th supp g(xs) sat(ba) - a_loss ba. */
@@ -996,7 +1006,7 @@ static int sle_jac(double t, const double *y, const double *p, double *J, void *
   jadd(J, S_b_a, p[P_a_kin] * bn * th + p[P_a_r] * th * g * sat, &g_supp);
   jadd(J, S_b_a, p[P_a_r] * th * supp * sat * dg * amp / xden, &g_ic);
   jadd(J, S_b_a, p[P_a_r] * th * supp * sat * dg * a.ic * p[P_ifn_w_act] / xden, &g_ie);
-  JE(S_b_a, S_b_a) += p[P_a_r] * act / (sden * sden) - a_loss;
+  JE(S_b_a, S_b_a) += (ba > 0.0 ? p[P_a_r] * act / (sden * sden) : 0.0) - a_loss;
   jadd(J, S_b_a, -p[P_a_d] * p[P_a_ebaff] * ba, &g_lack);
   jadd(J, S_b_a, -p[P_ld_bma_frac] * ba, &g_ld);
   jadd(J, S_b_a, -ba, &g_kill);
@@ -1033,10 +1043,10 @@ static int sle_jac(double t, const double *y, const double *p, double *J, void *
   JE(S_il6, S_il6) += -kcl;
   jadd(J, S_il6, kcl * wic * a.org, &g_ic);
   jadd(J, S_il6, kcl * wic * a.ic, &g_org);
-  JE(S_il6, S_car_e) += kcar * a.a19;
-  JE(S_il6, S_bcar_e) += kcar * a.abc;
-  jadd(J, S_il6, kcar * E, &g_a19);
-  jadd(J, S_il6, kcar * bE, &g_abc);
+  JE(S_il6, S_car_e) += kcar * a.a19 * iE;
+  JE(S_il6, S_bcar_e) += kcar * a.abc * ibE;
+  jadd(J, S_il6, kcar * Ep, &g_a19);
+  jadd(J, S_il6, kcar * bEp, &g_abc);
 
   /* Organs (drive = ic org) and damage. */
   const double drive = a.ic * a.org;

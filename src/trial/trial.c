@@ -1510,7 +1510,8 @@ typedef struct rep_cache {
 
 /* Makes one of the two entries hold replicate `rep`, reusing one that does,
  * else replacing the entry other than `keep` (a replicate still in use). */
-static remit_status rep_get(trial *T, rep_cache *c, int rep, int keep, rep_cache **out) {
+static remit_status rep_get(trial *T, worker *workers, int n_workers, rep_cache *c, int rep, int keep,
+                            rep_cache **out) {
   for (int k = 0; k < 2; k++) {
     if (c[k].rep == rep) {
       *out = &c[k];
@@ -1520,7 +1521,7 @@ static remit_status rep_get(trial *T, rep_cache *c, int rep, int keep, rep_cache
   rep_cache *x = c[0].rep == keep && keep >= 0 ? &c[1] : &c[0];
   remit__free(T->ctx, x->e);
   *x = (rep_cache){-1, NULL, 0, 0};
-  remit_status st = enrol(T, rep, &x->e, &x->n, &x->n_screened);
+  remit_status st = enrol(T, workers, n_workers, rep, &x->e, &x->n, &x->n_screened);
   if (st == REMIT_OK) {
     x->rep = rep;
   }
@@ -1573,7 +1574,7 @@ typedef struct deal {
 static remit_status deal_simulate(deal *G, int64_t g, int keep, int *rep, int *chunk, int *m) {
   const int r = rep_of(G->first, G->reps, g);
   rep_cache *c;
-  remit_status st = rep_get(G->T, G->cache, r, keep, &c);
+  remit_status st = rep_get(G->T, G->workers, G->n_workers, G->cache, r, keep, &c);
   if (st != REMIT_OK) {
     return st;
   }
@@ -1749,7 +1750,7 @@ static remit_status deal_write(deal *G, remit__store *store, deal_slot *sl, int 
   const int r = rep_of(G->first, G->reps, sl->g);
   const int chunk = (int)(sl->g - G->first[r]);
   rep_cache *c;
-  remit_status st = rep_get(T, G->cache, r, keep, &c);
+  remit_status st = rep_get(T, G->workers, G->n_workers, G->cache, r, keep, &c);
   if (st != REMIT_OK) {
     return st;
   }
@@ -1800,7 +1801,7 @@ static remit_status deal_resumed(deal *G, remit__store *store, long *done) {
     const int r = rep_of(G->first, G->reps, g);
     const int chunk = (int)(g - G->first[r]);
     rep_cache *c;
-    remit_status st = rep_get(G->T, G->cache, r, -1, &c);
+    remit_status st = rep_get(G->T, G->workers, G->n_workers, G->cache, r, -1, &c);
     if (st != REMIT_OK) {
       return st;
     }
@@ -1914,7 +1915,7 @@ static remit_status deal_run(trial *T, remit__store *store, worker *workers, int
   }
   for (int r = 0; st == REMIT_OK && D->rank == 0 && r < reps; r++) {
     rep_cache *c;
-    st = rep_get(T, G.cache, r, -1, &c);
+    st = rep_get(T, G.workers, G.n_workers, G.cache, r, -1, &c);
     if (st == REMIT_OK) {
       G.first[r + 1] = G.first[r] + (c->n + chunk_size - 1) / chunk_size;
     }
