@@ -80,14 +80,18 @@ typedef enum remit_map_stat {
   REMIT_MAP_COUNT,             /* proportion × evaluable n: a count of patients */
   REMIT_MAP_MEAN,              /* mean of a continuous endpoint */
   REMIT_MAP_MEDIAN,            /* median of a continuous endpoint */
-  REMIT_MAP_KM_MEDIAN          /* Kaplan-Meier median (not reached: the endpoint's day) */
+  REMIT_MAP_KM_MEDIAN,         /* Kaplan-Meier median (not reached: the endpoint's day) */
+  REMIT_MAP_RATE,              /* events per patient-year of a count endpoint (total events /
+                                  total patient-years of the arm or pooled arms) */
+  REMIT_MAP_RATE_PER_MONTH,    /* the same per patient-month (a month = 365.25/12 days) */
+  REMIT_N_MAP_STATS
 } remit_map_stat;
 
 typedef struct remit_map_row {
   int target;          /* index of the target row it addresses */
   char *scenario;      /* scenario file, resolved against the map's folder */
   char *sim_endpoint;  /* endpoint name in that scenario */
-  char *arm;           /* arm label in the store; "*" pools every arm (proportions, counts) */
+  char *arm;           /* arm label in the store; "*" pools every arm (proportions, counts, rates) */
   remit_map_stat stat;
   int replicates;      /* replicate trials for validation (0: the caller's default) */
   int used_for_fit;    /* 1: a calibration target, 0: checked only */
@@ -107,7 +111,8 @@ typedef struct remit_map {
  * matches a blank timepoint).  Checks, each reported as "FILE:LINE: ...":
  * the target exists and is unique, is not a design row (statistic `fixed`),
  * is mapped once; the statistic is one of proportion, one_minus_proportion,
- * count, mean, median, km_median; replicates is 0..100000; used_for_fit is 0
+ * count, mean, median, km_median, rate, rate_per_month; replicates is
+ * 0..100000; used_for_fit is 0
  * or 1.  Scenario files are not opened here. */
 remit_status remit_map_load(remit_context *ctx, const char *path, const remit_targets *targets,
                             remit_map **out);
@@ -281,8 +286,10 @@ typedef struct remit_fit_result {
  * with m_t the mean across replicates of the simulated statistic, y_t the
  * published value and s_t its scale: for proportions the binomial standard
  * error sqrt(max(y(1-y), 1/n) / n) with n the published n (or the simulated
- * arm's n when the paper gives none); for counts n times that; for others
- * max(0.1 |y|, 1).  Exposed for tests and reports. */
+ * arm's n when the paper gives none); for counts n times that; for rates
+ * the Poisson SE sqrt(max(y, 1/E) / E) with E = n x the timepoint in the
+ * rate's unit (years or months; 1 when blank); for others max(0.1 |y|, 1).
+ * Exposed for tests and reports. */
 double remit_fit_scale(const remit_target *t, remit_map_stat stat, double sim_arm_n);
 
 /* Minimises D over params within bounds with nlopt (NLOPT_LN_SBPLX),

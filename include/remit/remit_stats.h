@@ -4,13 +4,14 @@
  *
  * Three levels, all pure functions on caller arrays:
  *
- *  - per arm: a proportion with its Wilson score interval, a mean with its
- *    t interval, a median with its distribution-free order-statistic interval,
+ *  - per arm: a proportion with its Wilson score interval, an event rate
+ *    with its exact Poisson (Garwood) interval, a mean with its t interval, a median with its distribution-free order-statistic interval,
  *    and the Kaplan-Meier curve with Greenwood standard errors, pointwise
  *    intervals, the median survival time and its Brookmeyer-Crowley interval;
  *  - between two arms: the difference of two proportions with Newcombe's
- *    hybrid score interval, the odds ratio with Woolf's logit interval, and
- *    the two-sample log-rank test;
+ *    hybrid score interval, the odds ratio with Woolf's logit interval, the
+ *    rate ratio with its exact conditional interval, and the two-sample
+ *    log-rank test;
  *  - across replicate trials: type-7 sample quantiles, a summary of a
  *    statistic's distribution with its central interval, and the probability
  *    of success (power) with its Wilson interval.
@@ -127,6 +128,21 @@ remit_status remit_mean_t(remit_context *ctx, const double *x, size_t n, double 
 remit_status remit_median_order(remit_context *ctx, const double *x, size_t n, double level,
                                 double *ws, remit_estimate *out, double *coverage);
 
+/* An event rate x/T (events per unit of exposure, e.g. flares per
+ * patient-year) with the exact Poisson interval of Garwood F (1936)
+ * Biometrika 28:437, alpha = 1 - level:
+ *   lower = chi2_{alpha/2}(2x) / 2T,   upper = chi2_{1-alpha/2}(2x + 2) / 2T,
+ * chi2_p(k) the p quantile of chi-square with k degrees of freedom; x = 0
+ * gives lower = 0 exactly.  The interval is conservative (coverage >= level).
+ *
+ * x:         events, x >= 0 (else REMIT_ERR_RANGE).
+ * exposure:  T > 0 in the unit the rate is wanted per (NaN/Inf: REMIT_ERR_ARG;
+ *            <= 0: REMIT_ERR_RANGE).
+ * out:       written on success.
+ * Returns REMIT_OK, REMIT_ERR_ARG or REMIT_ERR_RANGE. */
+remit_status remit_rate_poisson(remit_context *ctx, long x, double exposure, double level,
+                                remit_estimate *out);
+
 /* ------------------------------------------------------------------------ */
 /* Kaplan-Meier                                                              */
 /* ------------------------------------------------------------------------ */
@@ -220,6 +236,24 @@ remit_status remit_prop_diff_newcombe(remit_context *ctx, long x1, long n1, long
  * Returns REMIT_OK, REMIT_ERR_ARG or REMIT_ERR_RANGE. */
 remit_status remit_odds_ratio_woolf(remit_context *ctx, long x1, long n1, long x2, long n2,
                                     double level, remit_estimate *out);
+
+/* The rate ratio RR = (x1/T1) / (x2/T2) with the exact conditional
+ * interval: given N = x1 + x2, x1 ~ Binomial(N, pi) with
+ * pi = T1 RR / (T1 RR + T2), so the Clopper-Pearson limits (pi_L, pi_U) of
+ * x1/N give RR = pi/(1 - pi) T2/T1 (Breslow NE & Day NE (1987) Statistical
+ * Methods in Cancer Research II, IARC Sci Publ 82 [M for the section];
+ * Clopper & Pearson 1934, Biometrika 26:404).  *p_value (if asked) is the
+ * exact conditional test of RR = 1: twice the smaller binomial tail of x1
+ * under pi0 = T1/(T1 + T2), at most 1.
+ *
+ * Edges (not errors): x2 = 0 < x1 gives an infinite ratio: value and upper
+ * NaN with REMIT_STAT_NO_VALUE | REMIT_STAT_NO_UPPER; x1 = 0 gives RR = 0
+ * with lower 0; x1 = x2 = 0 gives no information: all NaN with the three
+ * NO_* flags and p = 1.
+ * x1, x2: events >= 0; t1, t2: exposures > 0 (as remit_rate_poisson).
+ * Returns REMIT_OK, REMIT_ERR_ARG or REMIT_ERR_RANGE. */
+remit_status remit_rate_ratio_exact(remit_context *ctx, long x1, double t1, long x2, double t2,
+                                    double level, remit_estimate *out, double *p_value);
 
 /* The result of a two-sample log-rank test. */
 typedef struct remit_logrank {

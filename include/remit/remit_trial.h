@@ -174,11 +174,33 @@ typedef enum remit_endpoint_kind {
   REMIT_EP_RENAL_RESPONSE,      /* proteinuria <= threshold g/day at day (proportion) */
   REMIT_EP_ANTI_DSDNA_NEG,      /* anti-dsDNA below the positivity cut-off at day */
   REMIT_EP_RELAPSE,             /* time to first flare after reaching LLDAS or DORIS (Kaplan-Meier) */
+  REMIT_EP_FLARE_COUNT,         /* flares per patient over follow-up to day (rate per patient-year) */
+  REMIT_EP_FLARE_ANY,           /* >= 1 flare by day (proportion; crude, over the days followed) */
   REMIT_N_ENDPOINT_KINDS
 } remit_endpoint_kind;
 
 const char *remit_endpoint_kind_name(remit_endpoint_kind k);
 int remit_endpoint_kind_index(const char *name); /* -1 if unknown */
+
+/* What counts as a flare at a visit, compared with the previous attended
+ * visit (docs/endpoints.md, "Flare definitions"), for the kinds flare,
+ * relapse, flare_count and flare_any.  `threshold` is the rise (SLEDAI, PGA)
+ * or the severe score level (sledai_severe); the BILAG-like definitions take
+ * none. */
+typedef enum remit_flare_def {
+  REMIT_FLARE_SLEDAI = 0,     /* SLEDAI-2K rise >= threshold (3): SELENA mild/moderate, clinical.md §4.1 */
+  REMIT_FLARE_SLEDAI_SEVERE,  /* SLEDAI-2K rise >= 3 to a score > threshold (12): SELENA severe, §4.1 */
+  REMIT_FLARE_BILAG,          /* >= 1 new A or >= 2 new B BILAG-like domains (TULIP [M]) */
+  REMIT_FLARE_BILAG_AB,       /* >= 1 new A or >= 1 new B (BILAG-2004 moderate or severe flare [M]) */
+  REMIT_FLARE_BILAG_A,        /* >= 1 new A (BILAG-2004 severe flare) */
+  REMIT_FLARE_PGA,            /* PGA rise >= threshold (1.0): Petri 1991, clinical.md §3.2 */
+  REMIT_N_FLARE_DEFS
+} remit_flare_def;
+
+/* Name <-> index ("sledai", "sledai_severe", "bilag", "bilag_ab", "bilag_a",
+ * "pga"). */
+const char *remit_flare_def_name(remit_flare_def d);
+int remit_flare_def_index(const char *name); /* -1 if unknown */
 
 typedef struct remit_endpoint {
   char *name;                   /* the scenario's label */
@@ -186,6 +208,7 @@ typedef struct remit_endpoint {
   double day;                   /* assessment day (or window) */
   double threshold;             /* grade or level where the kind needs one */
   int primary;
+  remit_flare_def flare;        /* flare kinds: the flare definition (default SLEDAI rise) */
 } remit_endpoint;
 
 /* Assay measurement error (proportional, log-normal CV) per readout. */

@@ -28,6 +28,12 @@ remit_status remit__error(remit_context *ctx, remit_status status, const char *f
 
 #define REMIT_ERROR(ctx, status, ...) remit__error((ctx), (status), __FILE__, __LINE__, __VA_ARGS__)
 
+/* Days per year (the Julian year): the unit of rates per patient-year and
+ * of yearly hazards. */
+#define REMIT__DAYS_PER_YEAR 365.25
+/* Days per month (a twelfth of that year): rates per patient-month. */
+#define REMIT__DAYS_PER_MONTH (REMIT__DAYS_PER_YEAR / 12.0)
+
 /* In-place Cholesky factor of an n×n symmetric matrix a (row-major): the
  * lower triangle becomes L with L·Lᵀ = a (the upper triangle is left as it
  * was).  Returns 1 when every squared pivot exceeds min_pivot (positive

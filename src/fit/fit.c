@@ -45,6 +45,15 @@ double remit_fit_scale(const remit_target *t, remit_map_stat stat, double sim_ar
     double se = sqrt(fmax(p * (1.0 - p), 1.0 / n) / n);
     return stat == REMIT_MAP_COUNT ? n * se : se;
   }
+  if (stat == REMIT_MAP_RATE || stat == REMIT_MAP_RATE_PER_MONTH) {
+    /* Poisson SE of a rate at the published value, sqrt(y/E), with E the
+     * exposure in the rate's unit: n patients followed to the timepoint (one
+     * unit each when it is blank), floored like the binomial one. */
+    double unit = stat == REMIT_MAP_RATE ? REMIT__DAYS_PER_YEAR : REMIT__DAYS_PER_MONTH;
+    double e = (n > 0 ? n : 1.0) *
+               (isfinite(t->timepoint_days) && t->timepoint_days > 0 ? t->timepoint_days / unit : 1.0);
+    return sqrt(fmax(fabs(y), 1.0 / e) / e);
+  }
   return fmax(0.1 * fabs(y), 1.0);
 }
 

@@ -330,11 +330,12 @@ remit_status remit_targets_load(remit_context *ctx, const char *path, remit_targ
 /* Mapping                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static const char *const stat_names[] = {"proportion", "one_minus_proportion", "count",
-                                         "mean",       "median",               "km_median"};
+static const char *const stat_names[REMIT_N_MAP_STATS] = {
+    "proportion", "one_minus_proportion", "count", "mean", "median", "km_median", "rate",
+    "rate_per_month"};
 
 const char *remit_map_stat_name(remit_map_stat s) {
-  return (int)s >= 0 && (int)s < 6 ? stat_names[s] : "?";
+  return (int)s >= 0 && s < REMIT_N_MAP_STATS ? stat_names[s] : "?";
 }
 
 static const char *const map_cols[] = {"id", "therapy", "endpoint", "timepoint_days", "scenario",
@@ -460,7 +461,7 @@ remit_status remit_map_load(remit_context *ctx, const char *path, const remit_ta
     mr->target = hit;
     mr->line = line;
     int s = -1;
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < REMIT_N_MAP_STATS; k++) {
       if (strcmp(f[col[MC_STAT]], stat_names[k]) == 0) {
         s = k;
       }
@@ -468,7 +469,7 @@ remit_status remit_map_load(remit_context *ctx, const char *path, const remit_ta
     if (s < 0) {
       st = REMIT_ERROR(ctx, REMIT_ERR_ARG,
                        "%s:%d: statistic: expected proportion, one_minus_proportion, count, mean, "
-                       "median or km_median, got '%s'",
+                       "median, km_median, rate or rate_per_month, got '%s'",
                        path, line, f[col[MC_STAT]]);
       break;
     }
@@ -492,10 +493,11 @@ remit_status remit_map_load(remit_context *ctx, const char *path, const remit_ta
       break;
     }
     if ((strcmp(f[col[MC_ARM]], "*") == 0 || strchr(f[col[MC_ARM]], '+')) &&
-        s != REMIT_MAP_PROPORTION && s != REMIT_MAP_COUNT && s != REMIT_MAP_ONE_MINUS) {
+        s != REMIT_MAP_PROPORTION && s != REMIT_MAP_COUNT && s != REMIT_MAP_ONE_MINUS &&
+        s != REMIT_MAP_RATE && s != REMIT_MAP_RATE_PER_MONTH) {
       st = REMIT_ERROR(ctx, REMIT_ERR_ARG,
                        "%s:%d: arm '*' (all arms pooled) or 'a+b' (these arms pooled) works for "
-                       "proportions and counts only",
+                       "proportions, counts and rates only",
                        path, line);
       break;
     }

@@ -283,10 +283,11 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
   double *x = calloc((size_t)reps + 1, sizeof(double));
   double *nn = calloc((size_t)reps + 1, sizeof(double));
   double *ws = calloc((size_t)reps + 1, sizeof(double));
+  double *py = calloc((size_t)reps + 1, sizeof(double));
   int *seen = calloc((size_t)reps + 1, sizeof(int));
   memset(out, 0, sizeof(*out));
   out->median = out->lower = out->upper = out->mean = out->arm_n = NAN;
-  if (!val || !x || !nn || !ws || !seen) {
+  if (!val || !x || !nn || !ws || !py || !seen) {
     st = REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
     goto done;
   }
@@ -299,20 +300,28 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
    * published arm, e.g. background-steroid strata: docs/validation.md). */
   int pooled = strcmp(mr->arm, "*") == 0 || strchr(mr->arm, '+') != NULL;
   int listed = strchr(mr->arm, '+') != NULL;
+  /* A rate is read as its arm's total events and patient-years (the
+   * trial's "events" and "patient_years" rows), so pooled arms give total
+   * events / total exposure, not an average of rates. */
+  int rate = mr->stat == REMIT_MAP_RATE || mr->stat == REMIT_MAP_RATE_PER_MONTH;
   const char *stat = mr->stat == REMIT_MAP_MEAN       ? "mean"
                      : mr->stat == REMIT_MAP_MEDIAN    ? "median"
                      : mr->stat == REMIT_MAP_KM_MEDIAN ? "km_median"
+                     : rate                            ? "events"
                                                        : "proportion";
-  const char *sql = pooled ? "SELECT replicate, estimate, n, arm FROM summaries WHERE replicate IS NOT "
-                             "NULL AND endpoint = ?1 AND statistic = ?2 AND arm NOT LIKE '% vs %'"
-                           : "SELECT replicate, estimate, n FROM summaries WHERE replicate IS NOT "
-                             "NULL AND endpoint = ?1 AND statistic = ?2 AND arm = ?3";
+  const char *sql = pooled ? "SELECT replicate, estimate, n, arm, statistic FROM summaries WHERE "
+                             "replicate IS NOT NULL AND endpoint = ?1 AND statistic IN (?2, ?4) "
+                             "AND arm NOT LIKE '% vs %'"
+                           : "SELECT replicate, estimate, n, arm, statistic FROM summaries WHERE "
+                             "replicate IS NOT NULL AND endpoint = ?1 AND statistic IN (?2, ?4) "
+                             "AND arm = ?3";
   if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
     st = REMIT_ERROR(ctx, REMIT_ERR_IO, "%s: %s", db_path, sqlite3_errmsg(db));
     goto done;
   }
   sqlite3_bind_text(q, 1, mr->sim_endpoint, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 2, stat, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 4, rate ? "patient_years" : stat, -1, SQLITE_STATIC);
   if (!pooled) {
     sqlite3_bind_text(q, 3, mr->arm, -1, SQLITE_STATIC);
   }
@@ -337,7 +346,14 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
     if (isnan(e)) {
       continue;
     }
-    if (pooled || mr->stat == REMIT_MAP_PROPORTION || mr->stat == REMIT_MAP_ONE_MINUS ||
+    if (rate) {
+      if (strcmp((const char *)sqlite3_column_text(q, 4), "patient_years") == 0) {
+        py[r] += e;
+      } else {
+        x[r] += e;
+        nn[r] += n;
+      }
+    } else if (pooled || mr->stat == REMIT_MAP_PROPORTION || mr->stat == REMIT_MAP_ONE_MINUS ||
         mr->stat == REMIT_MAP_COUNT) {
       x[r] += floor(e * n + 0.5); /* successes, from the proportion and its n */
       nn[r] += n;
@@ -357,8 +373,13 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
       continue;
     }
     double v = val[r];
-    if (mr->stat == REMIT_MAP_PROPORTION || mr->stat == REMIT_MAP_ONE_MINUS ||
-        mr->stat == REMIT_MAP_COUNT) {
+    if (rate) {
+      if (!(py[r] > 0)) {
+        continue;
+      }
+      v = x[r] / py[r] / (mr->stat == REMIT_MAP_RATE_PER_MONTH ? 12.0 : 1.0);
+    } else if (mr->stat == REMIT_MAP_PROPORTION || mr->stat == REMIT_MAP_ONE_MINUS ||
+               mr->stat == REMIT_MAP_COUNT) {
       if (!(nn[r] > 0)) {
         continue;
       }
@@ -399,6 +420,7 @@ done:
   free(x);
   free(nn);
   free(ws);
+  free(py);
   free(seen);
   return st;
 }

@@ -1156,30 +1156,32 @@ static remit_status section_trajectories(report *R) {
 /* Endpoints                                                                 */
 /* ------------------------------------------------------------------------ */
 
+/* How each statistic of the summaries table is named in the report, and
+ * whether it is shown as a percentage. */
+static const struct {
+  const char *stat, *words;
+  int percent;
+} stat_table[] = {
+    {"proportion", "proportion, % (Wilson 95 % CI)", 1},
+    {"mean", "mean (t 95 % CI)", 0},
+    {"median", "median (order-statistic 95 % CI)", 0},
+    {"km_median", "Kaplan–Meier median, days (Brookmeyer–Crowley 95 % CI)", 0},
+    {"difference", "difference in proportions, percentage points (Newcombe 95 % CI)", 1},
+    {"odds_ratio", "odds ratio (Woolf 95 % CI)", 0},
+    {"logrank_p", "log-rank p-value", 0},
+    {"rate", "rate per patient-year (exact Poisson 95 % CI)", 0},
+    {"events", "events, total (exact Poisson 95 % CI)", 0},
+    {"patient_years", "patient-years at risk", 0},
+    {"rate_ratio", "rate ratio (exact conditional 95 % CI)", 0},
+};
+
 static const char *stat_words(const char *stat, int *percent) {
   *percent = 0;
-  if (strcmp(stat, "proportion") == 0) {
-    *percent = 1;
-    return "proportion, % (Wilson 95 % CI)";
-  }
-  if (strcmp(stat, "mean") == 0) {
-    return "mean (t 95 % CI)";
-  }
-  if (strcmp(stat, "median") == 0) {
-    return "median (order-statistic 95 % CI)";
-  }
-  if (strcmp(stat, "km_median") == 0) {
-    return "Kaplan–Meier median, days (Brookmeyer–Crowley 95 % CI)";
-  }
-  if (strcmp(stat, "difference") == 0) {
-    *percent = 1;
-    return "difference in proportions, percentage points (Newcombe 95 % CI)";
-  }
-  if (strcmp(stat, "odds_ratio") == 0) {
-    return "odds ratio (Woolf 95 % CI)";
-  }
-  if (strcmp(stat, "logrank_p") == 0) {
-    return "log-rank p-value";
+  for (size_t i = 0; i < sizeof stat_table / sizeof stat_table[0]; i++) {
+    if (strcmp(stat, stat_table[i].stat) == 0) {
+      *percent = stat_table[i].percent;
+      return stat_table[i].words;
+    }
   }
   return stat;
 }
@@ -1212,7 +1214,8 @@ static void section_endpoints(report *R) {
       " a.estimate, a.lower, a.upper, p.estimate, p.lower, p.upper, p.n "
       "FROM summaries s "
       "LEFT JOIN summaries a ON a.replicate IS NULL AND a.endpoint = s.endpoint AND a.arm = s.arm "
-      " AND a.statistic = 'replicate_median' AND s.statistic <> 'mean' "
+      " AND a.statistic = 'replicate_median' "
+      " AND s.statistic NOT IN ('mean', 'events', 'patient_years') "
       "LEFT JOIN summaries p ON p.replicate IS NULL AND p.endpoint = s.endpoint AND p.arm = s.arm "
       " AND p.statistic = 'power' "
       "WHERE s.replicate = 0 ORDER BY s.rowid";
@@ -1222,7 +1225,7 @@ static void section_endpoints(report *R) {
     const char *stat = col_text(q, 2);
     int percent = 0;
     const char *words = stat_words(stat, &percent);
-    int ci = strcmp(stat, "logrank_p") != 0;
+    int ci = strcmp(stat, "logrank_p") != 0 && strcmp(stat, "patient_years") != 0;
     put(R, "<tr><td>");
     put_html(R, col_text(q, 0));
     put(R, "</td><td>");
@@ -1613,7 +1616,11 @@ static void validation_row(report *R, sqlite3_stmt *q, char *label, size_t len, 
   if (sqlite3_column_type(q, V_DAY) != SQLITE_NULL) {
     snprintf(day, sizeof day, ", day %.0f", sqlite3_column_double(q, V_DAY));
   }
-  const char *unit = *percent ? "%" : strcmp(stat, "km_median") == 0 ? "days" : col_text(q, V_UNIT);
+  const char *unit = *percent                               ? "%"
+                     : strcmp(stat, "km_median") == 0        ? "days"
+                     : strcmp(stat, "rate") == 0             ? "per patient-year"
+                     : strcmp(stat, "rate_per_month") == 0   ? "per patient-month"
+                                                             : col_text(q, V_UNIT);
   snprintf(label, len, "%s%s%s%s%s%s%s%s%s%s", col_text(q, V_ID), col_text(q, V_ID)[0] ? ": " : "",
            col_text(q, V_EP), col_text(q, V_ARM)[0] ? " " : "", col_text(q, V_ARM),
            stat[0] ? ", " : "", stat, day, unit[0] ? " (" : "", unit[0] ? unit : "");

@@ -134,8 +134,12 @@ void remit__bilag_grades(const remit__visit *visits, int k, remit__bilag_grade g
 }
 
 void remit__bilag_new(const remit__visit *visits, int k, int *n_new_a, int *n_new_b) {
+  remit__bilag_new_since(visits, k, 0, n_new_a, n_new_b);
+}
+
+void remit__bilag_new_since(const remit__visit *visits, int k, int j, int *n_new_a, int *n_new_b) {
   remit__bilag_grade g0[REMIT_N_BILAG_DOMAINS], gk[REMIT_N_BILAG_DOMAINS];
-  remit__bilag_grades(visits, 0, g0);
+  remit__bilag_grades(visits, j, g0);
   remit__bilag_grades(visits, k, gk);
   int a = 0, b = 0;
   for (int d = 0; d < REMIT_N_BILAG_DOMAINS; d++) {
@@ -166,6 +170,10 @@ void remit__bilag_new(const remit__visit *visits, int k, int *n_new_a, int *n_ne
 #define BICLA_PGA_LE 0.3        /* PGA worsening <= 10 % of the 0-3 scale, §4.5 */
 #define BICLA_NEW_B_LE 1        /* no more than one new B, §4.5 */
 #define RENAL_PRED_LE 10.0      /* AURORA CRR: prednisone <= 10 mg/day, §3.1 */
+#define SELENA_FLARE_RISE 3.0   /* SELENA-SLEDAI rise >= 3: a flare, §4.1 */
+#define SELENA_SEVERE_GT 12.0   /* SELENA-SLEDAI > 12: severe, §4.1 */
+#define PETRI_PGA_RISE 1.0      /* PGA rise >= 1.0: Petri 1991 flare, §3.2 */
+#define TULIP_NEW_B_GE 2        /* >= 2 new B: TULIP BILAG-2004 flare [M] */
 #define AE_INFECTION_GRADE 3    /* a serious infection is CTCAE grade >= 3 (hospitalisation), §4.8 */
 
 /* LLDAS criterion 1: no activity in major organs (renal, CNS, cardiopulmonary,
@@ -200,7 +208,9 @@ double remit__endpoint_default_threshold(remit_endpoint_kind kind) {
   switch ((int)kind) {
     case REMIT_EP_FLARE:
     case REMIT_EP_RELAPSE:
-      return 3.0; /* SLEDAI rise >= 3: SELENA mild/moderate flare, §4.1 */
+    case REMIT_EP_FLARE_COUNT:
+    case REMIT_EP_FLARE_ANY:
+      return SELENA_FLARE_RISE; /* SLEDAI rise >= 3: SELENA mild/moderate flare, §4.1 */
     case REMIT_EP_B_APLASIA_DAYS:
     case REMIT_EP_B_RECONSTITUTION:
       return 1.0; /* cells/uL, about the lower limit of quantification of flow cytometry */
@@ -243,7 +253,10 @@ int remit__endpoint_value_kind(remit_endpoint_kind kind) {
     case REMIT_EP_HYPOGAMMA:
     case REMIT_EP_RENAL_RESPONSE:
     case REMIT_EP_ANTI_DSDNA_NEG:
+    case REMIT_EP_FLARE_ANY:
       return REMIT_VALUE_BINARY;
+    case REMIT_EP_FLARE_COUNT:
+      return REMIT_VALUE_COUNT;
     case REMIT_EP_FLARE:
     case REMIT_EP_RELAPSE:
     case REMIT_EP_B_APLASIA_DAYS:
@@ -265,6 +278,56 @@ int remit__visit_at(const remit__visit *visits, int n_visits, double day, double
     }
   }
   return best;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Flare definitions (docs/endpoints.md, "Flare definitions")                */
+/* ------------------------------------------------------------------------ */
+
+double remit__flare_default_threshold(remit_flare_def def) {
+  switch (def) {
+    case REMIT_FLARE_SLEDAI:
+      return SELENA_FLARE_RISE;
+    case REMIT_FLARE_SLEDAI_SEVERE:
+      return SELENA_SEVERE_GT;
+    case REMIT_FLARE_PGA:
+      return PETRI_PGA_RISE;
+    default:
+      return NAN;
+  }
+}
+
+int remit__flare_at(const remit__visit *visits, int k, remit_flare_def def, double thr, double pga_tol) {
+  if (k < 1 || (int)def < 0 || def >= REMIT_N_FLARE_DEFS) {
+    return 0;
+  }
+  if (!(thr > 0.0)) {
+    thr = remit__flare_default_threshold(def);
+  }
+  const remit__visit *prev = &visits[k - 1], *cur = &visits[k];
+  double rise = cur->sledai - prev->sledai;
+  int na = 0, nb = 0;
+  switch (def) {
+    case REMIT_FLARE_SLEDAI:
+      return rise >= thr;
+    case REMIT_FLARE_SLEDAI_SEVERE:
+      /* A SELENA flare (rise >= 3) that reaches the severe band (> 12). */
+      return rise >= SELENA_FLARE_RISE && cur->sledai > thr;
+    case REMIT_FLARE_PGA:
+      /* Inclusive at the bound: 1.3 - 0.3 counts as a rise of 1.0. */
+      return cur->pga - prev->pga >= thr - pga_tol;
+    default:
+      break;
+  }
+  remit__bilag_new_since(visits, k, k - 1, &na, &nb);
+  switch (def) {
+    case REMIT_FLARE_BILAG:
+      return na >= 1 || nb >= TULIP_NEW_B_GE;
+    case REMIT_FLARE_BILAG_AB:
+      return na >= 1 || nb >= 1;
+    default: /* REMIT_FLARE_BILAG_A */
+      return na >= 1;
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -397,8 +460,17 @@ static int trapz(const double *day, const double *y, int n, double a, double b, 
 /* End of a window: ep->day when positive, else no limit. */
 static double window_end(const remit_endpoint *ep) { return ep->day > 0.0 ? ep->day : INFINITY; }
 
+static int is_flare_kind(remit_endpoint_kind kind) {
+  return kind == REMIT_EP_FLARE || kind == REMIT_EP_RELAPSE || kind == REMIT_EP_FLARE_COUNT ||
+         kind == REMIT_EP_FLARE_ANY;
+}
+
 static double thr_of(const remit_endpoint *ep) {
-  return ep->threshold > 0.0 ? ep->threshold : remit__endpoint_default_threshold(ep->kind);
+  if (ep->threshold > 0.0) {
+    return ep->threshold;
+  }
+  return is_flare_kind(ep->kind) ? remit__flare_default_threshold(ep->flare)
+                                 : remit__endpoint_default_threshold(ep->kind);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -532,34 +604,58 @@ static void eval_at_visit(const remit_endpoint *ep, const remit__endpoint_opts *
   }
 }
 
-/* Flare and relapse: first post-baseline visit whose SLEDAI-2K rose by >=
- * threshold over the previous visit; relapse only counts such a rise once
- * LLDAS or DORIS was reached at an earlier post-baseline visit. */
+/* Flare, relapse, flare count and any flare.  A flare is a post-baseline
+ * visit that is a flare by the endpoint's definition compared with the
+ * previous attended visit (remit__flare_at); relapse only counts one once
+ * LLDAS or DORIS was reached at an earlier post-baseline visit.  Visits after
+ * the window's end are ignored. */
 static void eval_flare(const remit_endpoint *ep, const remit__endpoint_opts *op, const remit__visit *visits,
                        int n_visits, remit__outcome *o) {
-  int relapse = ep->kind == REMIT_EP_RELAPSE;
-  double thr = thr_of(ep), end = window_end(ep);
-  int responded = 0;
+  int kind = (int)ep->kind, relapse = kind == REMIT_EP_RELAPSE;
+  int first_only = kind == REMIT_EP_FLARE || relapse;
+  double thr = thr_of(ep), end = window_end(ep), first = NAN;
+  int responded = 0, count = 0;
   for (int k = 1; k < n_visits && visits[k].day <= end; k++) {
-    if ((!relapse || responded) && visits[k].sledai - visits[k - 1].sledai >= thr) {
-      set_tte(o, visits[k].day, 1, visits[k].day);
-      return;
+    if ((!relapse || responded) && remit__flare_at(visits, k, ep->flare, thr, op->pga_tol)) {
+      count++;
+      if (count == 1) {
+        first = visits[k].day;
+      }
+      if (first_only) {
+        break;
+      }
     }
     if (relapse && (remit__is_lldas(visits, k, op->pga_tol) || remit__is_doris(&visits[k], op->pga_tol))) {
       responded = 1;
     }
   }
+  if (first_only && count > 0) {
+    set_tte(o, first, 1, first);
+    return;
+  }
   if (relapse && !responded) {
     set_missing(o, "never in LLDAS or DORIS: not at risk of relapse");
     return;
   }
-  /* Censored at the last visit attended, or at the window's end when the
-   * patient was followed beyond it. */
+  /* Observed until the last visit attended, or the window's end when the
+   * patient was followed beyond it: flares are ascertained at visits, so
+   * this is also the end of the time at risk of an observed flare. */
   double t = visits[n_visits - 1].day < end ? visits[n_visits - 1].day : end;
   if (t < 0.0) {
     t = 0.0;
   }
-  set_tte(o, t, 0, t);
+  if (kind == REMIT_EP_FLARE_COUNT) {
+    o->evaluable = 1;
+    o->value = (double)count;
+    o->event = count > 0;
+    o->time = t; /* days at risk, from day 0 */
+    o->day = t;
+  } else if (kind == REMIT_EP_FLARE_ANY) {
+    /* Crude: a patient who dropped out without a flare counts as none. */
+    set_binary(o, count > 0, t);
+  } else {
+    set_tte(o, t, 0, t);
+  }
 }
 
 /* B-cell aplasia duration and time to reconstitution (daily series). */
@@ -777,6 +873,11 @@ remit_status remit__endpoint_eval_opts(const remit_endpoint *ep, const remit__en
       break;
     case REMIT_EP_FLARE:
     case REMIT_EP_RELAPSE:
+    case REMIT_EP_FLARE_COUNT:
+    case REMIT_EP_FLARE_ANY:
+      if ((int)ep->flare < 0 || ep->flare >= REMIT_N_FLARE_DEFS) {
+        return REMIT_ERR_ARG;
+      }
       eval_flare(ep, &op, visits, n_visits, &o);
       break;
     case REMIT_EP_B_APLASIA_DAYS:

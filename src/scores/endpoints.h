@@ -55,7 +55,8 @@ double remit__clinical_sledai(uint32_t items);
  * about 97 clinical and laboratory descriptors the model does not produce).
  * It derives a grade per organ domain from the SLEDAI-2K items present in
  * that domain and their weights; docs/endpoints.md has the table.  The
- * grades are used only for SRI-4's "no new A, < 2 new B" and for BICLA. */
+ * grades are used for SRI-4's "no new A, < 2 new B", for BICLA and for the
+ * BILAG flare definitions (remit__flare_at). */
 typedef enum remit__bilag_domain {
   REMIT_BD_CONSTITUTIONAL = 0, /* fever */
   REMIT_BD_MUCOCUTANEOUS,      /* rash, alopecia, mucosal ulcers, vasculitis */
@@ -101,28 +102,30 @@ void remit__bilag_grades(const remit__visit *visits, int k, remit__bilag_grade g
  * new A = A now, not A at baseline; new B = B now, C/D/E at baseline. */
 void remit__bilag_new(const remit__visit *visits, int k, int *n_new_a, int *n_new_b);
 
+/* The same compared with visits[j] (j < k) instead of the baseline: the
+ * visit-to-visit comparison of the BILAG flare definitions. */
+void remit__bilag_new_since(const remit__visit *visits, int k, int j, int *n_new_a, int *n_new_b);
+
 /* ------------------------------------------------------------------------ */
 /* Outcomes                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* Endpoint kind not (yet) in the public enum: time to first relapse, a flare
- * after the patient had reached LLDAS or DORIS.  Kept private until
- * remit_endpoint_kind gains REMIT_EP_RELAPSE; the value is outside the
- * public enum's range so it cannot collide with a public kind. */
-
 typedef enum remit__value_kind {
   REMIT_VALUE_BINARY = 0,     /* value 0 or 1: proportion */
   REMIT_VALUE_CONTINUOUS,     /* value: mean / median */
-  REMIT_VALUE_TIME_TO_EVENT   /* time + event flag: Kaplan-Meier */
+  REMIT_VALUE_TIME_TO_EVENT,  /* time + event flag: Kaplan-Meier */
+  REMIT_VALUE_COUNT           /* value: number of events, time: days at risk: rate per patient-year */
 } remit__value_kind;
 
 typedef struct remit__outcome {
   remit__value_kind kind;
   int evaluable;    /* 1: counts in the analysis; 0: excluded (missing, or not in the endpoint's population) */
   int imputed;      /* 1: value set by a missing-data rule (non-responder imputation), not assessed */
-  double value;     /* binary 0/1; continuous value; time-to-event: = time; NAN when not evaluable */
-  int event;        /* time-to-event: 1 event observed, 0 censored; binary: = value */
-  double time;      /* time-to-event: days from day 0 (aplasia duration: days of aplasia) */
+  double value;     /* binary 0/1; continuous value; time-to-event: = time; count: events; NAN when not
+                       evaluable */
+  int event;        /* time-to-event: 1 event observed, 0 censored; binary: = value; count: value > 0 */
+  double time;      /* time-to-event: days from day 0 (aplasia duration: days of aplasia); count: days
+                       at risk */
   double day;       /* day of the assessment used (visit day, last day of a window); NAN if none */
   const char *why;  /* static text: why not evaluable or imputed; "" otherwise.  Never NULL. */
 } remit__outcome;
@@ -139,11 +142,22 @@ typedef struct remit__endpoint_opts {
 void remit__endpoint_opts_default(remit__endpoint_opts *opts);
 
 /* The default threshold of a kind (used when ep->threshold is not > 0 or is
- * NAN): flare/relapse 3 SLEDAI points, B-cell aplasia 1 cell/uL, CRS and
+ * NAN): flare/relapse/flare_count/flare_any 3 SLEDAI points (the default
+ * flare definition's; with another ep->flare, that definition's default), B-cell aplasia 1 cell/uL, CRS and
  * ICANS grade 1, infection 1 event, AE grade 3, hypogammaglobulinaemia 6 g/L,
  * renal response 0.5 g/day, anti-dsDNA 30 IU/mL.  NAN for kinds without a
  * threshold. */
 double remit__endpoint_default_threshold(remit_endpoint_kind kind);
+
+/* The default threshold of a flare definition: SLEDAI rise 3 (§4.1), severe
+ * SLEDAI level 12 (a score > 12, §4.1), PGA rise 1.0 (Petri 1991, §3.2);
+ * NAN for the BILAG-like definitions, which take none, and unknown ones. */
+double remit__flare_default_threshold(remit_flare_def def);
+
+/* 1 if visits[k] (k >= 1) is a flare by `def` compared with visits[k-1];
+ * thr > 0 is the definition's threshold (else its default); pga_tol as in
+ * the options.  0 for k < 1 or an unknown definition. */
+int remit__flare_at(const remit__visit *visits, int k, remit_flare_def def, double thr, double pga_tol);
 
 /* The value kind an endpoint kind produces; -1 for an unknown kind. */
 int remit__endpoint_value_kind(remit_endpoint_kind kind);

@@ -76,7 +76,10 @@ static const char *const ep_names[REMIT_N_ENDPOINT_KINDS + 1] = {
     "sri4",          "bicla",          "flare",     "b_aplasia_days",  "b_reconstitution",
     "cart_cmax",     "cart_tmax",      "cart_auc28", "crs",            "icans",
     "infection",     "ae_grade3",      "hypogamma", "damage_change",   "renal_response",
-    "anti_dsdna_neg", "relapse", NULL};
+    "anti_dsdna_neg", "relapse",       "flare_count", "flare_any", NULL};
+
+static const char *const flare_names[REMIT_N_FLARE_DEFS + 1] = {
+    "sledai", "sledai_severe", "bilag", "bilag_ab", "bilag_a", "pga", NULL};
 
 const char *remit_covariate_name(remit_covariate c) {
   return (int)c >= 0 && c < REMIT_N_COVARIATES ? cov_names[c] : NULL;
@@ -98,17 +101,23 @@ const char *remit_endpoint_kind_name(remit_endpoint_kind k) {
   return (int)k >= 0 && k < REMIT_N_ENDPOINT_KINDS ? ep_names[k] : NULL;
 }
 
-int remit_endpoint_kind_index(const char *name) {
-  if (!name) {
-    return -1;
-  }
-  for (int i = 0; i < REMIT_N_ENDPOINT_KINDS; i++) {
-    if (strcmp(ep_names[i], name) == 0) {
+/* Index of name in a NULL-terminated table; -1 if absent (or name NULL). */
+static int name_index(const char *const *names, const char *name) {
+  for (int i = 0; name && names[i]; i++) {
+    if (strcmp(names[i], name) == 0) {
       return i;
     }
   }
   return -1;
 }
+
+int remit_endpoint_kind_index(const char *name) { return name_index(ep_names, name); }
+
+const char *remit_flare_def_name(remit_flare_def d) {
+  return (int)d >= 0 && d < REMIT_N_FLARE_DEFS ? flare_names[d] : NULL;
+}
+
+int remit_flare_def_index(const char *name) { return name_index(flare_names, name); }
 
 /* Default threshold of each endpoint kind and whether the kind reads one as a
  * grade (1..5).  0 means the kind needs no threshold. */
@@ -149,6 +158,23 @@ typedef struct loader {
   yaml_node_t *cohort_node, *followup_node;
   yaml_node_t **arm_nodes;          /* per arm */
 } loader;
+
+/* A scalar that must be one of names[] (NULL-terminated); *out its index. */
+static remit_status get_name(loader *L, const yaml_node_t *x, const char *field, const char *what,
+                             const char *const *names, int *out) {
+  const char *v = NULL;
+  char allowed[400], want[420];
+  remit__yaml_key_list(allowed, sizeof allowed, names);
+  snprintf(want, sizeof want, "one of: %s", allowed);
+  remit_status st = remit__yaml_get_str(&L->y, x, field, want, &v);
+  if (st != REMIT_OK) {
+    return st;
+  }
+  if ((*out = name_index(names, v)) < 0) {
+    return remit__yaml_fail(&L->y, x, field, "unknown %s '%s' (expected %s)", what, v, want);
+  }
+  return REMIT_OK;
+}
 
 static char *sdup(loader *L, const char *t) {
   size_t n = strlen(t);
@@ -1331,18 +1357,9 @@ static remit_status parse_design(loader *L, const yaml_node_t *n) {
   }
   yaml_node_t *x;
   if ((x = L->kind_node = remit__yaml_map_get(&L->y, n, "kind"))) {
-    const char *k = NULL;
-    if ((st = remit__yaml_get_str(&L->y, x, "design.kind", "a design kind", &k)) != REMIT_OK) {
-      return st;
-    }
     int i = 0;
-    while (design_names[i] && strcmp(design_names[i], k) != 0) {
-      i++;
-    }
-    if (!design_names[i]) {
-      remit__yaml_key_list(allowed, sizeof allowed, design_names);
-      return remit__yaml_fail(&L->y, x, "design.kind", "unknown design '%s' (expected one of: %s)",
-                              k, allowed);
+    if ((st = get_name(L, x, "design.kind", "design", design_names, &i)) != REMIT_OK) {
+      return st;
     }
     d->kind = (remit_design_kind)i;
   }
@@ -1621,10 +1638,10 @@ static remit_status parse_visits(loader *L, const yaml_node_t *n) {
 }
 
 static remit_status parse_endpoints(loader *L, const yaml_node_t *n) {
-  static const char *const keys[] = {"name", "kind", "day", "threshold", "primary", NULL};
+  static const char *const keys[] = {"name", "kind", "day", "threshold", "primary", "flare", NULL};
   remit_scenario *s = L->s;
   double follow = s->design.followup_days;
-  char f[REMIT__YAML_FIELD_LEN], f2[REMIT__YAML_FIELD_LEN], allowed[400];
+  char f[REMIT__YAML_FIELD_LEN], f2[REMIT__YAML_FIELD_LEN];
   remit_status st;
   if (!n) {
     return remit__yaml_missing(&L->y, L->root, "", "endpoints", "a list of endpoints {kind, day}");
@@ -1644,22 +1661,17 @@ static remit_status parse_endpoints(loader *L, const yaml_node_t *n) {
     if ((st = remit__yaml_check_map(&L->y, e, f, keys)) != REMIT_OK) {
       return st;
     }
-    const char *kind = NULL, *name = NULL;
+    const char *name = NULL;
     if (!(x = remit__yaml_map_get(&L->y, e, "kind"))) {
       return remit__yaml_missing(&L->y, e, f, "kind", "an endpoint kind, e.g. sri4");
     }
     remit__yaml_join(f2, f, "kind");
-    if ((st = remit__yaml_get_str(&L->y, x, f2, "an endpoint kind", &kind)) != REMIT_OK) {
+    int k = -1;
+    if ((st = get_name(L, x, f2, "endpoint kind", ep_names, &k)) != REMIT_OK) {
       return st;
     }
-    int k = remit_endpoint_kind_index(kind);
-    if (k < 0) {
-      remit__yaml_key_list(allowed, sizeof allowed, ep_names);
-      return remit__yaml_fail(&L->y, x, f2, "unknown endpoint kind '%s' (expected one of: %s)",
-                              kind, allowed);
-    }
     ep->kind = (remit_endpoint_kind)k;
-    name = kind;
+    name = ep_names[k];
     if ((x = remit__yaml_map_get(&L->y, e, "name"))) {
       remit__yaml_join(f2, f, "name");
       if ((st = remit__yaml_get_str(&L->y, x, f2, "the endpoint's label", &name)) != REMIT_OK) {
@@ -1712,6 +1724,22 @@ static remit_status parse_endpoints(loader *L, const yaml_node_t *n) {
       if ((st = remit__yaml_get_bool(&L->y, x, f2, &ep->primary)) != REMIT_OK) {
         return st;
       }
+    }
+    ep->flare = REMIT_FLARE_SLEDAI;
+    if ((x = remit__yaml_map_get(&L->y, e, "flare"))) {
+      remit__yaml_join(f2, f, "flare");
+      if (ep->kind != REMIT_EP_FLARE && ep->kind != REMIT_EP_RELAPSE &&
+          ep->kind != REMIT_EP_FLARE_COUNT && ep->kind != REMIT_EP_FLARE_ANY) {
+        return remit__yaml_fail(&L->y, x, f2,
+                                "a flare definition applies to the kinds flare, relapse, "
+                                "flare_count and flare_any, not %s",
+                                ep_names[ep->kind]);
+      }
+      int d = 0;
+      if ((st = get_name(L, x, f2, "flare definition", flare_names, &d)) != REMIT_OK) {
+        return st;
+      }
+      ep->flare = (remit_flare_def)d;
     }
   }
   return REMIT_OK;

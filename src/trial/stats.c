@@ -175,6 +175,86 @@ remit_status remit_odds_ratio_woolf(remit_context *ctx, long x1, long n1, long x
 }
 
 /* ------------------------------------------------------------------------ */
+/* Event rates                                                               */
+/* ------------------------------------------------------------------------ */
+
+static remit_status check_rate(remit_context *ctx, const char *fn, long x, double t) {
+  if (!isfinite(t)) {
+    return REMIT_ERROR(ctx, REMIT_ERR_ARG, "%s: exposure is %g (must be finite)", fn, t);
+  }
+  /* The bound keeps x1 + x2 within GSL's unsigned binomial counts. */
+  if (x < 0 || x > INT_MAX / 2 || !(t > 0.0)) {
+    return REMIT_ERROR(ctx, REMIT_ERR_RANGE,
+                       "%s: %ld events in exposure %g (need 0 <= x <= INT_MAX/2, T > 0)", fn, x, t);
+  }
+  return REMIT_OK;
+}
+
+remit_status remit_rate_poisson(remit_context *ctx, long x, double exposure, double level,
+                                remit_estimate *out) {
+  static const char fn[] = "remit_rate_poisson";
+  remit_status st;
+  if (!ctx || !out) {
+    return REMIT_ERROR(ctx, REMIT_ERR_ARG, "%s: NULL argument", fn);
+  }
+  if ((st = check_level(ctx, fn, level)) || (st = check_rate(ctx, fn, x, exposure))) {
+    return st;
+  }
+  /* Garwood: the limits are the Poisson means at which P(X >= x) and
+   * P(X <= x) equal alpha/2, written with chi-square quantiles because
+   * P(X <= x; mu) = P(chi2(2x + 2) > 2 mu). */
+  double a = 1.0 - level, xd = (double)x;
+  double lo = x == 0 ? 0.0 : 0.5 * gsl_cdf_chisq_Pinv(0.5 * a, 2.0 * xd);
+  double hi = 0.5 * gsl_cdf_chisq_Pinv(1.0 - 0.5 * a, 2.0 * xd + 2.0);
+  set_estimate(out, xd / exposure, lo / exposure, hi / exposure, level, 0);
+  return REMIT_OK;
+}
+
+remit_status remit_rate_ratio_exact(remit_context *ctx, long x1, double t1, long x2, double t2,
+                                    double level, remit_estimate *out, double *p_value) {
+  static const char fn[] = "remit_rate_ratio_exact";
+  remit_status st;
+  if (!ctx || !out) {
+    return REMIT_ERROR(ctx, REMIT_ERR_ARG, "%s: NULL argument", fn);
+  }
+  if ((st = check_level(ctx, fn, level)) || (st = check_rate(ctx, fn, x1, t1)) ||
+      (st = check_rate(ctx, fn, x2, t2))) {
+    return st;
+  }
+  long n = x1 + x2;
+  if (n == 0) {
+    set_estimate(out, NAN, NAN, NAN, level,
+                 REMIT_STAT_NO_VALUE | REMIT_STAT_NO_LOWER | REMIT_STAT_NO_UPPER);
+    if (p_value) {
+      *p_value = 1.0;
+    }
+    return REMIT_OK;
+  }
+  double a = 1.0 - level, k = (double)x1, nn = (double)n;
+  /* Clopper-Pearson limits of pi from beta quantiles; pi/(1 - pi) T2/T1 maps
+   * them to the rate ratio (monotone, so the limits map to limits). */
+  double pl = x1 == 0 ? 0.0 : gsl_cdf_beta_Pinv(0.5 * a, k, nn - k + 1.0);
+  double pu = x1 == n ? 1.0 : gsl_cdf_beta_Pinv(1.0 - 0.5 * a, k + 1.0, nn - k);
+  double scale = t2 / t1;
+  int flags = 0;
+  double value = x2 == 0 ? NAN : (k / (double)x2) * scale;
+  double upper = x1 == n ? NAN : pu / (1.0 - pu) * scale;
+  if (x2 == 0) {
+    flags |= REMIT_STAT_NO_VALUE | REMIT_STAT_NO_UPPER;
+  }
+  set_estimate(out, value, pl / (1.0 - pl) * scale, upper, level, flags);
+  if (p_value) {
+    /* Exact conditional test of RR = 1: x1 ~ Binomial(n, T1/(T1 + T2)). */
+    double pi0 = t1 / (t1 + t2);
+    double lower_tail = gsl_cdf_binomial_P((unsigned int)x1, pi0, (unsigned int)n);
+    double upper_tail =
+        x1 == 0 ? 1.0 : gsl_cdf_binomial_Q((unsigned int)(x1 - 1), pi0, (unsigned int)n);
+    *p_value = fmin(1.0, 2.0 * fmin(lower_tail, upper_tail));
+  }
+  return REMIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Means, medians, quantiles                                                 */
 /* ------------------------------------------------------------------------ */
 

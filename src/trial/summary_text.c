@@ -187,18 +187,15 @@ remit_status remit_trial_print_summary(remit_context *ctx, const char *db_path, 
           "replicate 1 [95% CI]", "across replicates: median [2.5%, 97.5%]");
   const char *sql =
       "SELECT s.endpoint, s.arm, s.statistic, s.estimate, s.lower, s.upper, "
-      "(SELECT a.estimate FROM summaries a WHERE a.replicate IS NULL AND a.endpoint = s.endpoint "
-      " AND a.arm = s.arm AND a.statistic = 'replicate_median'), "
-      "(SELECT a.lower FROM summaries a WHERE a.replicate IS NULL AND a.endpoint = s.endpoint "
-      " AND a.arm = s.arm AND a.statistic = 'replicate_median'), "
-      "(SELECT a.upper FROM summaries a WHERE a.replicate IS NULL AND a.endpoint = s.endpoint "
-      " AND a.arm = s.arm AND a.statistic = 'replicate_median') "
-      "FROM summaries s WHERE s.replicate = 0 AND s.statistic <> 'mean' ORDER BY s.rowid";
+      " a.estimate, a.lower, a.upper FROM summaries s "
+      "LEFT JOIN summaries a ON a.replicate IS NULL AND a.endpoint = s.endpoint AND a.arm = s.arm "
+      " AND a.statistic = 'replicate_median' AND s.statistic NOT IN ('events', 'patient_years') "
+      "WHERE s.replicate = 0 AND s.statistic <> 'mean' ORDER BY s.rowid";
   if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
     while (sqlite3_step(q) == SQLITE_ROW) {
       char a[160], b[160];
       const char *stat = (const char *)sqlite3_column_text(q, 2);
-      int ci = strcmp(stat, "logrank_p") != 0;
+      int ci = strcmp(stat, "logrank_p") != 0 && strcmp(stat, "patient_years") != 0;
       fmt_est(a, sizeof a,
               sqlite3_column_type(q, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 3),
               sqlite3_column_type(q, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 4),
@@ -223,7 +220,7 @@ remit_status remit_trial_print_summary(remit_context *ctx, const char *db_path, 
     while (sqlite3_step(q) == SQLITE_ROW) {
       if (first) {
         fprintf(out, "\nprobability of success across replicates (difference CI above 0, or "
-                     "log-rank p < 0.05):\n");
+                     "log-rank or rate-ratio p < 0.05):\n");
         first = 0;
       }
       char a[160];

@@ -910,7 +910,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
      * trigger does depends on the patient's immune state (docs/model.md). */
     remit__rng tr;
     remit__rng_key(&tr, sc->seed, (uint64_t)replicate, (uint64_t)e->pid, REMIT_STREAM_TRIGGERS);
-    double rate = o->params[T->p_flare_rate] / 365.25, day = T->t0;
+    double rate = o->params[T->p_flare_rate] / REMIT__DAYS_PER_YEAR, day = T->t0;
     for (int k = 0; rate > 0.0 && k < MAX_TRIGGERS; k++) {
       day += gsl_ran_exponential(&tr.gsl, 1.0 / rate);
       if (day > T->t_end) {
@@ -949,7 +949,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
   double u = remit__rng_uniform(&ev);
   double last_day = T->t_end;
   if (sc->design.dropout_per_year > 0.0) {
-    double d = -log1p(-u) / sc->design.dropout_per_year * 365.25;
+    double d = -log1p(-u) / sc->design.dropout_per_year * REMIT__DAYS_PER_YEAR;
     if (d < T->t_end) {
       o->dropout_day = floor(d);
       last_day = o->dropout_day;
@@ -972,7 +972,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
     double day = T->days[i];
     if (i >= i0 && day <= last_day) {
       /* Serious infections: a Poisson process with the model's hazard. */
-      double h = readout(T, w, i, RD_HAZARD) / 365.25;
+      double h = readout(T, w, i, RD_HAZARD) / REMIT__DAYS_PER_YEAR;
       if (remit__rng_uniform(&ev) < -expm1(-h)) {
         n_inf += 1.0;
         add_event(o, day, "infection", 3.0);
@@ -2002,6 +2002,43 @@ static size_t compact(sum_buf *b, size_t n) {
   return m;
 }
 
+/* Events and exposure of the first m (evaluable) rows of a count endpoint:
+ * value = events, time = days at risk. */
+static void count_totals(const sum_buf *b, size_t from, size_t m, long *events, double *years) {
+  double x = 0.0, days = 0.0;
+  for (size_t i = from; i < from + m; i++) {
+    x += b->value[i];
+    days += b->time[i];
+  }
+  *events = (long)floor(x + 0.5);
+  *years = days / REMIT__DAYS_PER_YEAR;
+}
+
+/* A count endpoint's arm summary: the total events with their exact Poisson
+ * interval, the patient-years at risk ("events" and "patient_years" rows,
+ * which let `remit validate` pool arms), and in *e the rate per
+ * patient-year with its Garwood interval (NaN without exposure). */
+static remit_status summarise_rate(trial *T, remit__store *store, int rep, const char *arm,
+                                   const remit_endpoint *ep, const sum_buf *b, size_t m,
+                                   remit_estimate *e) {
+  long x;
+  double py;
+  count_totals(b, 0, m, &x, &py);
+  remit_estimate ex;
+  remit_status st = remit_rate_poisson(T->ctx, x, 1.0, 0.95, &ex);
+  if (st == REMIT_OK) {
+    st = remit__store_summary(store, rep, arm, ep->name, "events", ex.value, ex.lower, ex.upper,
+                              (int64_t)m);
+  }
+  if (st == REMIT_OK) {
+    st = remit__store_summary(store, rep, arm, ep->name, "patient_years", py, NAN, NAN, (int64_t)m);
+  }
+  if (st == REMIT_OK && py > 0.0) {
+    st = remit_rate_poisson(T->ctx, x, py, 0.95, e);
+  }
+  return st;
+}
+
 /* Statistic names stored in the summaries table, per value kind. */
 static remit_status summarise_arm(trial *T, remit__store *store, int rep, const char *arm,
                                   const remit_endpoint *ep, sum_buf *b, double *est_out) {
@@ -2023,7 +2060,10 @@ static remit_status summarise_arm(trial *T, remit__store *store, int rep, const 
   int kind = remit__endpoint_value_kind(ep->kind);
   remit_context *c = T->ctx;
   if (m == 0) {
-    stat = kind == REMIT_VALUE_BINARY ? "proportion" : kind == REMIT_VALUE_CONTINUOUS ? "mean" : "km_median";
+    stat = kind == REMIT_VALUE_BINARY       ? "proportion"
+           : kind == REMIT_VALUE_CONTINUOUS ? "mean"
+           : kind == REMIT_VALUE_COUNT      ? "rate"
+                                            : "km_median";
   } else if (kind == REMIT_VALUE_BINARY) {
     long x = 0;
     for (size_t i = 0; i < m; i++) {
@@ -2031,6 +2071,9 @@ static remit_status summarise_arm(trial *T, remit__store *store, int rep, const 
     }
     st = remit_prop_wilson(c, x, (long)m, 0.95, &e);
     stat = "proportion";
+  } else if (kind == REMIT_VALUE_COUNT) {
+    st = summarise_rate(T, store, rep, arm, ep, b, m, &e);
+    stat = "rate";
   } else if (kind == REMIT_VALUE_CONTINUOUS) {
     st = remit_mean_t(c, b->value, m, 0.95, &e);
     if (st == REMIT_OK) {
@@ -2122,6 +2165,22 @@ static remit_status compare_arms(trial *T, remit__store *store, int rep, const c
     }
     *signal = d.lower;
     return REMIT_OK;
+  }
+  if (kind == REMIT_VALUE_COUNT) {
+    long xa, xc;
+    double ta, tc, p = NAN;
+    count_totals(b, 0, ma, &xa, &ta);
+    count_totals(b, ma, mc, &xc, &tc);
+    if (!(ta > 0.0 && tc > 0.0)) {
+      return REMIT_OK;
+    }
+    remit_estimate rr;
+    if ((st = remit_rate_ratio_exact(c, xa, ta, xc, tc, 0.95, &rr, &p)) != REMIT_OK) {
+      return st;
+    }
+    *signal = p;
+    return remit__store_summary(store, rep, label, ep->name, "rate_ratio", rr.value, rr.lower,
+                                rr.upper, (int64_t)(ma + mc));
   }
   for (size_t i = 0; i < ma + mc; i++) {
     b->group[i] = i < ma ? 0 : 1;

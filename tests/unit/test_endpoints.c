@@ -374,6 +374,111 @@ static void test_flare_relapse(void) {
             "that flare came before LLDAS (day 60): no relapse, censored at 120");
 }
 
+/* Evaluates a flare-family endpoint with a flare definition. */
+static remit__outcome evf(remit_endpoint_kind kind, remit_flare_def def, double day, double thr,
+                          const remit__visit *v, int n) {
+  remit_endpoint e = mkep(kind, day, thr);
+  e.flare = def;
+  remit__outcome o;
+  memset(&o, 0, sizeof(o));
+  remit_status st = remit__endpoint_eval(&e, v, n, NULL, &o);
+  REMIT_CHECK(st == REMIT_OK, "eval kind %d flare %d day %g -> %d", (int)kind, (int)def, day, (int)st);
+  return o;
+}
+
+#define CHECK_COUNT(o, count, t, what)                                                                \
+  do {                                                                                                \
+    remit__outcome o_ = (o);                                                                          \
+    REMIT_CHECK(o_.evaluable == 1 && o_.kind == REMIT_VALUE_COUNT && o_.value == (count) &&            \
+                    o_.event == ((count) > 0) && fabs(o_.time - (t)) < 1e-12,                         \
+                "%s: %g flares over %g days (expected %g over %g) [%s]", what, o_.value, o_.time,      \
+                (double)(count), (double)(t), o_.why);                                                \
+  } while (0)
+
+static void test_flare_definitions(void) {
+  /* Seven monthly visits.  SLEDAI-2K 4, 6, 12, 16, 16, 12, 16; BILAG-like
+   * domains: musculoskeletal B (arthritis) throughout except A (arthritis
+   * with myositis) at days 84, 112 and 168; mucocutaneous B (rash) from day
+   * 28; cardiorespiratory and renal B (pleurisy, proteinuria) from day 56.
+   * Compared with the previous visit: day 28 one new B; day 56 two new B;
+   * day 84 a new A; day 112 nothing new; day 140 A -> B (an improvement,
+   * not a new B); day 168 a new A again. */
+  uint32_t b4 = ARTH | RASH | PLEU | PROT;
+  remit__visit v[7] = {mkv(0, ARTH, 0.5, 10, 0),          mkv(28, ARTH | RASH, 0.8, 10, 0),
+                       mkv(56, b4, 1.8, 10, 0),           mkv(84, b4 | MYOS, 2.0, 10, 0),
+                       mkv(112, b4 | MYOS, 2.0, 10, 0),   mkv(140, b4, 1.0, 10, 0),
+                       mkv(168, b4 | MYOS, 1.9, 10, 0)};
+  static const struct {
+    remit_flare_def def;
+    int flare_at[7];
+  } expect[] = {
+      {REMIT_FLARE_SLEDAI, {0, 0, 1, 1, 0, 0, 1}},        /* rises +2 +6 +4 0 -4 +4 */
+      {REMIT_FLARE_SLEDAI_SEVERE, {0, 0, 0, 1, 0, 0, 1}}, /* 12 is not > 12 */
+      {REMIT_FLARE_BILAG, {0, 0, 1, 1, 0, 0, 1}},         /* one new B is not enough */
+      {REMIT_FLARE_BILAG_AB, {0, 1, 1, 1, 0, 0, 1}},
+      {REMIT_FLARE_BILAG_A, {0, 0, 0, 1, 0, 0, 1}},
+      {REMIT_FLARE_PGA, {0, 0, 1, 0, 0, 0, 0}},           /* +1.0 at day 56 (bound included); +0.9 at 168 */
+  };
+  for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
+    for (int k = 0; k < 7; k++) {
+      int got = remit__flare_at(v, k, expect[i].def, 0.0, 1e-9);
+      REMIT_CHECK(got == expect[i].flare_at[k], "flare definition %s at day %g: %d (expected %d)",
+                  remit_flare_def_name(expect[i].def), v[k].day, got, expect[i].flare_at[k]);
+    }
+  }
+  REMIT_CHECK(!remit__flare_at(v, 3, REMIT_N_FLARE_DEFS, 0.0, 1e-9), "unknown definition: no flare");
+
+  /* Counts over the whole follow-up, a window, a dropout; a threshold. */
+  CHECK_COUNT(evf(REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG_AB, 0, 0, v, 7), 4, 168, "A/B flares");
+  CHECK_COUNT(evf(REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG, 0, 0, v, 7), 3, 168, "TULIP flares");
+  CHECK_COUNT(evf(REMIT_EP_FLARE_COUNT, REMIT_FLARE_SLEDAI, 0, 0, v, 7), 3, 168, "SLEDAI +3 flares");
+  CHECK_COUNT(evf(REMIT_EP_FLARE_COUNT, REMIT_FLARE_SLEDAI, 0, 5, v, 7), 1, 168, "SLEDAI +5: only +6 counts");
+  CHECK_COUNT(evf(REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG_AB, 100, 0, v, 7), 3, 100,
+              "window to day 100: visits after it ignored, at risk to day 100");
+  CHECK_COUNT(evf(REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG_AB, 0, 0, v, 4), 3, 84,
+              "dropout after day 84: at risk to the last visit attended");
+  CHECK_COUNT(evf(REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG_A, 0, 0, v, 1), 0, 0,
+              "baseline only: no flare, no time at risk");
+  /* Any flare by a day (crude proportion) and the first flare. */
+  CHECK_RESP(evf(REMIT_EP_FLARE_ANY, REMIT_FLARE_SLEDAI_SEVERE, 100, 0, v, 7), 1, "severe flare by day 100");
+  CHECK_RESP(evf(REMIT_EP_FLARE_ANY, REMIT_FLARE_SLEDAI_SEVERE, 60, 0, v, 7), 0, "no severe flare by day 60");
+  CHECK_RESP(evf(REMIT_EP_FLARE_ANY, REMIT_FLARE_SLEDAI_SEVERE, 364, 0, v, 2), 0,
+             "dropout after day 28 without a severe flare: counted as none");
+  CHECK_TTE(evf(REMIT_EP_FLARE, REMIT_FLARE_BILAG, 0, 0, v, 7), 56, 1, "first TULIP flare at day 56");
+  CHECK_TTE(evf(REMIT_EP_FLARE, REMIT_FLARE_PGA, 0, 0.8, v, 7), 56, 1, "PGA rise threshold 0.8: day 56");
+
+  /* Visit to visit, not against baseline: A at baseline, B, then A again is
+   * a new A (a flare) though the domain was A at baseline. */
+  remit__visit w[3] = {mkv(0, ARTH | MYOS, 1.5, 10, 0), mkv(28, ARTH, 1.0, 10, 0),
+                       mkv(56, ARTH | MYOS, 1.5, 10, 0)};
+  REMIT_CHECK(remit__flare_at(w, 2, REMIT_FLARE_BILAG_A, 0.0, 1e-9), "A -> B -> A: a new A at day 56");
+  int na = -1, nb = -1;
+  remit__bilag_new(w, 2, &na, &nb);
+  REMIT_CHECK(na == 0 && nb == 0, "... while against baseline nothing is new (SRI-4/BICLA rule)");
+
+  /* Model-graded domains (visit.bilag[]) count like item-derived ones. */
+  remit__visit g[2] = {mkv(0, 0, 1.0, 10, 0), mkv(28, 0, 1.0, 10, 0)};
+  g[0].bilag[REMIT_BD_RENAL] = 3;
+  g[1].bilag[REMIT_BD_RENAL] = 4;
+  REMIT_CHECK(remit__flare_at(g, 1, REMIT_FLARE_BILAG_A, 0.0, 1e-9), "graded renal B -> A: severe flare");
+  g[1].bilag[REMIT_BD_RENAL] = 3;
+  REMIT_CHECK(!remit__flare_at(g, 1, REMIT_FLARE_BILAG_AB, 0.0, 1e-9), "graded renal B -> B: no flare");
+
+  /* Defaults and errors. */
+  REMIT_CHECK(remit__flare_default_threshold(REMIT_FLARE_SLEDAI) == 3.0 &&
+                  remit__flare_default_threshold(REMIT_FLARE_SLEDAI_SEVERE) == 12.0 &&
+                  remit__flare_default_threshold(REMIT_FLARE_PGA) == 1.0 &&
+                  isnan(remit__flare_default_threshold(REMIT_FLARE_BILAG)),
+              "flare definition defaults: rise 3, severe > 12, PGA rise 1.0, none for BILAG");
+  remit_endpoint e = mkep(REMIT_EP_FLARE_COUNT, 0, 0);
+  e.flare = (remit_flare_def)(REMIT_N_FLARE_DEFS + 2);
+  remit__outcome o, keep;
+  memset(&o, 0x5a, sizeof(o));
+  keep = o;
+  REMIT_CHECK_STATUS(remit__endpoint_eval(&e, v, 7, NULL, &o), REMIT_ERR_ARG);
+  REMIT_CHECK(memcmp(&o, &keep, sizeof(o)) == 0, "unknown flare definition: out untouched");
+}
+
 /* Daily series helper: days -5..last, one value per day. */
 #define ND 400
 typedef struct {
@@ -597,6 +702,9 @@ static void test_api(void) {
                 "kind %d evaluates on a minimal patient, value kind %d", k, (int)o.kind);
   }
   REMIT_CHECK(remit__endpoint_value_kind(REMIT_EP_RELAPSE) == REMIT_VALUE_TIME_TO_EVENT, "relapse is time-to-event");
+  REMIT_CHECK(remit__endpoint_value_kind(REMIT_EP_FLARE_COUNT) == REMIT_VALUE_COUNT &&
+                  remit__endpoint_value_kind(REMIT_EP_FLARE_ANY) == REMIT_VALUE_BINARY,
+              "flare count is a count, any flare a proportion");
 
   /* Defaults. */
   REMIT_CHECK(remit__endpoint_default_threshold(REMIT_EP_HYPOGAMMA) == 6.0 &&
@@ -630,6 +738,7 @@ int main(void) {
   test_sri4();
   test_bicla();
   test_flare_relapse();
+  test_flare_definitions();
   test_bcells();
   test_cart();
   test_safety();

@@ -90,6 +90,30 @@ static const char *MAP_HEADER =
     "id,therapy,endpoint,timepoint_days,scenario,sim_endpoint,arm,statistic,replicates,"
     "used_for_fit,note\n";
 
+/* Writes a targets file (header + rows) and a scenario beside it, and loads
+ * the targets; NULL (checked) on error. */
+static remit_targets *load_targets(remit_context *ctx, const char *name, const char *rows,
+                                   const char *yaml_name, const char *yaml) {
+  char text[2048];
+  snprintf(text, sizeof text, "%s%s", HEADER, rows);
+  write_file(name, text);
+  write_file(yaml_name, yaml);
+  remit_targets *t = NULL;
+  REMIT_CHECK_STATUS(remit_targets_load(ctx, path_in(name), &t), REMIT_OK);
+  return t;
+}
+
+/* Writes a map (header + rows) to `name` and loads it; NULL (checked) on error. */
+static remit_map *load_map(remit_context *ctx, const remit_targets *t, const char *name,
+                           const char *rows) {
+  char text[2048];
+  snprintf(text, sizeof text, "%s%s", MAP_HEADER, rows);
+  write_file(name, text);
+  remit_map *m = NULL;
+  REMIT_CHECK_STATUS(remit_map_load(ctx, path_in(name), t, &m), REMIT_OK);
+  return m;
+}
+
 static void check_map_error(remit_context *ctx, const remit_targets *t, const char *row,
                             const char *expect) {
   char text[1024];
@@ -112,19 +136,13 @@ static const char *TINY =
     "endpoints:\n  - {name: icans28, kind: icans, day: 28}\n  - {name: sledai56, kind: sledai, day: 56}\n";
 
 static void test_map_and_validate(remit_context *ctx) {
-  char text[2048];
-  snprintf(text, sizeof text,
-           "%s"
-           "t,Doe,drug A,SLE,ICANS any grade,28,proportion,0.0,,,4,\n"
-           "t,Doe,drug A,SLE,ICANS count,28,count,3,,,4,\n"
-           "t,Doe,drug A,SLE,dose,0,fixed,400,,,4,design\n"
-           "t,Doe,drug A,SLE,no ICANS,28,proportion,1.0,,,4,\n"
-           "t,Doe,drug A,SLE,unmapped thing,,proportion,0.5,,,4,\n",
-           HEADER);
-  write_file("t.csv", text);
-  write_file("tiny.yaml", TINY);
-  remit_targets *t = NULL;
-  REMIT_CHECK_STATUS(remit_targets_load(ctx, path_in("t.csv"), &t), REMIT_OK);
+  remit_targets *t = load_targets(ctx, "t.csv",
+                                  "t,Doe,drug A,SLE,ICANS any grade,28,proportion,0.0,,,4,\n"
+                                  "t,Doe,drug A,SLE,ICANS count,28,count,3,,,4,\n"
+                                  "t,Doe,drug A,SLE,dose,0,fixed,400,,,4,design\n"
+                                  "t,Doe,drug A,SLE,no ICANS,28,proportion,1.0,,,4,\n"
+                                  "t,Doe,drug A,SLE,unmapped thing,,proportion,0.5,,,4,\n",
+                                  "tiny.yaml", TINY);
   if (!t) {
     return;
   }
@@ -156,13 +174,10 @@ static void test_map_and_validate(remit_context *ctx) {
   }
   /* A valid map: ICANS 0 passes, count 3 fails, 1 - proportion = 1 passes,
    * and a median SLEDAI against 0 at day 28... the 'no ICANS' row. */
-  snprintf(text, sizeof text, "%s%s%s%s", MAP_HEADER,
-           "t,drug A,ICANS any grade,28,tiny.yaml,icans28,hcq,proportion,3,1,\n",
-           "t,drug A,ICANS count,28,tiny.yaml,icans28,*,count,3,0,\n",
-           "t,drug A,no ICANS,28,tiny.yaml,icans28,hcq+absent,one_minus_proportion,,0,\n");
-  write_file("map.csv", text);
-  remit_map *m = NULL;
-  REMIT_CHECK_STATUS(remit_map_load(ctx, path_in("map.csv"), t, &m), REMIT_OK);
+  remit_map *m = load_map(ctx, t, "map.csv",
+                          "t,drug A,ICANS any grade,28,tiny.yaml,icans28,hcq,proportion,3,1,\n"
+                          "t,drug A,ICANS count,28,tiny.yaml,icans28,*,count,3,0,\n"
+                          "t,drug A,no ICANS,28,tiny.yaml,icans28,hcq+absent,one_minus_proportion,,0,\n");
   if (!m) {
     remit_targets_destroy(&t);
     return;
@@ -239,6 +254,134 @@ static void test_map_and_validate(remit_context *ctx) {
     REMIT_CHECK(s.n_reps == 2, "2 replicates read back");
   }
   remit_evaluator_destroy(&ev);
+  remit_map_destroy(&m);
+  remit_targets_destroy(&t);
+}
+
+/* Two strata on standard care, monthly-or-better visits, dropout, and a
+ * flare count with a low rise threshold so that every replicate has flares
+ * and the strata have different exposures. */
+static const char *FLARES =
+    "name: flares\nseed: 14\nreplicates: 3\npopulation: {n_enrol: 16}\n"
+    "arms:\n  - {name: a, ratio: 1, placebo: true,\n"
+    "     regimen: [{input: prednisone, day: 0, amount: 5, duration: 364}]}\n"
+    "  - {name: b, ratio: 1, regimen: [{input: prednisone, day: 0, amount: 12.5, duration: 364}]}\n"
+    "design: {kind: parallel, block_size: 2, dropout_per_year: 0.8, followup_days: 364}\n"
+    "visits: {from: 0, every: 14, until: 364}\n"
+    "endpoints:\n  - {name: fl, kind: flare_count, day: 364, threshold: 1}\n";
+
+/* Per replicate, total events / total years at risk of the listed arms,
+ * straight from the outcomes table (independent of the summaries). */
+static int rates_from_outcomes(const char *db_path, const char *arms_sql, double per, double *out,
+                               int reps) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *q = NULL;
+  char sql[512];
+  snprintf(sql, sizeof sql,
+           "SELECT replicate, sum(value), sum(time) FROM outcomes WHERE endpoint = 'fl' AND "
+           "evaluable = 1 AND arm IN (%s) GROUP BY replicate ORDER BY replicate",
+           arms_sql);
+  int n = 0;
+  if (sqlite3_open(db_path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+    while (sqlite3_step(q) == SQLITE_ROW && n < reps) {
+      out[n++] = sqlite3_column_double(q, 1) / (sqlite3_column_double(q, 2) / 365.25) / per;
+    }
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return n;
+}
+
+static double median3(const double *x) {
+  double a = x[0], b = x[1], c = x[2];
+  return fmax(fmin(a, b), fmin(fmax(a, b), c));
+}
+
+/* Rates: validation of the flare map rows of test_rate_validation. */
+static void check_rates(remit_context *ctx, const remit_targets *t, const remit_map *m) {
+  REMIT_CHECK(m->rows[0].stat == REMIT_MAP_RATE && m->rows[1].stat == REMIT_MAP_RATE_PER_MONTH &&
+                  strcmp(remit_map_stat_name(REMIT_MAP_RATE_PER_MONTH), "rate_per_month") == 0,
+              "rate statistics parsed");
+  remit_validation_row rows[3];
+  remit_eval_options eo = {0};
+  eo.workdir = path_in("fruns");
+  eo.threads = 1;
+  int n_pass = -1;
+  REMIT_CHECK_STATUS(remit_validate(ctx, t, m, &eo, rows, &n_pass), REMIT_OK);
+  /* The pooled rate is total flares / total patient-years of both strata in
+   * each replicate (not the mean of the strata's rates), per month for the
+   * second row: recomputed here from the patients' outcomes. */
+  double all[3] = {NAN, NAN, NAN}, low[3] = {NAN, NAN, NAN};
+  const char *db = path_in("fruns/00_flares.yaml.db");
+  int na = rates_from_outcomes(db, "'a', 'b'", 1.0, all, 3);
+  int nl = rates_from_outcomes(db, "'a'", 12.0, low, 3);
+  REMIT_CHECK(na == 3 && nl == 3 && all[0] > 0 && all[1] > 0 && all[2] > 0,
+              "flares in every replicate (%g %g %g)", all[0], all[1], all[2]);
+  REMIT_CHECK(rows[0].sim.n_reps == 3 && rows[1].sim.n_reps == 3, "3 replicates read back");
+  REMIT_CHECK_REL(rows[0].sim.median, median3(all), 1e-9);
+  REMIT_CHECK_REL(rows[1].sim.median, median3(low), 1e-9);
+  REMIT_CHECK(rows[0].sim.arm_n == 16.0 && rows[1].sim.arm_n == 8.0, "arm n %g and %g",
+              rows[0].sim.arm_n, rows[1].sim.arm_n);
+  REMIT_CHECK(rows[2].pass == 0 && rows[2].sim.lower > 0.0, "a published rate of 0 is a miss here");
+  /* The trial's own summaries of replicate 0: rate = events / patient-years
+   * per arm, and the rate ratio of b against the placebo arm a. */
+  double v[2][3] = {{NAN, NAN, NAN}, {NAN, NAN, NAN}}, rr = NAN;
+  sqlite3 *sdb = NULL;
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_open(db, &sdb) == SQLITE_OK &&
+      sqlite3_prepare_v2(sdb,
+                         "SELECT arm, statistic, estimate FROM summaries WHERE replicate = 0 AND "
+                         "endpoint = 'fl'",
+                         -1, &q, NULL) == SQLITE_OK) {
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      const char *arm = (const char *)sqlite3_column_text(q, 0);
+      const char *st = (const char *)sqlite3_column_text(q, 1);
+      double e = sqlite3_column_double(q, 2);
+      int a = strcmp(arm, "a") == 0 ? 0 : strcmp(arm, "b") == 0 ? 1 : -1;
+      int k = strcmp(st, "rate") == 0 ? 0 : strcmp(st, "events") == 0 ? 1 : strcmp(st, "patient_years") == 0 ? 2 : -1;
+      if (a >= 0 && k >= 0) {
+        v[a][k] = e;
+      } else if (strcmp(arm, "b vs a") == 0 && strcmp(st, "rate_ratio") == 0) {
+        rr = sqlite3_column_type(q, 2) == SQLITE_NULL ? INFINITY : e;
+      }
+    }
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(sdb);
+  REMIT_CHECK_REL(v[0][0], v[0][1] / v[0][2], 1e-12);
+  REMIT_CHECK_REL(v[1][0], v[1][1] / v[1][2], 1e-12);
+  if (v[0][1] > 0) {
+    REMIT_CHECK_REL(rr, v[1][0] / v[0][0], 1e-12);
+  } else {
+    REMIT_CHECK(rr == INFINITY && v[1][1] > 0, "no flares in a: the rate ratio is not estimable (NULL)");
+  }
+  /* The rate's fit scale is the Poisson SE at the published value:
+   * 0.65 flares per year over 16 patient-years -> sqrt(0.65/16); per month
+   * 0.25 over 8 x 364/30.4375 patient-months. */
+  REMIT_CHECK_REL(remit_fit_scale(&t->rows[0], REMIT_MAP_RATE, NAN), sqrt(0.65 / (16 * 364 / 365.25)),
+                  1e-12);
+  double months = 8 * 364 / (365.25 / 12);
+  REMIT_CHECK_REL(remit_fit_scale(&t->rows[1], REMIT_MAP_RATE_PER_MONTH, NAN), sqrt(0.25 / months),
+                  1e-12);
+}
+
+static void test_rate_validation(remit_context *ctx) {
+  remit_targets *t = load_targets(ctx, "f.csv",
+                                  "f,Roe,SoC,SLE,flare rate,364,rate per year,0.65,,,16,\n"
+                                  "f,Roe,SoC low GC,SLE,flare rate,364,rate per month,0.25,,,8,\n"
+                                  "f,Roe,SoC,SLE,flares none,364,rate per year,0,,,16,\n",
+                                  "flares.yaml", FLARES);
+  remit_map *m = NULL;
+  if (t) {
+    check_map_error(ctx, t, "f,SoC,flare rate,364,flares.yaml,fl,a+b,rates,3,0,\n", "rate_per_month");
+    m = load_map(ctx, t, "fmap.csv",
+                 "f,SoC,flare rate,364,flares.yaml,fl,a+b,rate,3,0,strata pooled\n"
+                 "f,SoC low GC,flare rate,364,flares.yaml,fl,a,rate_per_month,3,0,\n"
+                 "f,SoC,flares none,364,flares.yaml,fl,*,rate,3,0,\n");
+  }
+  if (m) {
+    check_rates(ctx, t, m);
+  }
   remit_map_destroy(&m);
   remit_targets_destroy(&t);
 }
@@ -375,6 +518,7 @@ int main(void) {
   remit_context_create(NULL, &ctx);
   test_targets(ctx);
   test_map_and_validate(ctx);
+  test_rate_validation(ctx);
   test_paramset(ctx);
   test_elasticities(ctx);
   test_morris(ctx);

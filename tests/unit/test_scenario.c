@@ -63,12 +63,22 @@ static void test_name_tables(void) {
   REMIT_CHECK(remit_endpoint_kind_index("sri5") == -1 &&
                   remit_endpoint_kind_name(REMIT_N_ENDPOINT_KINDS) == NULL,
               "unknown endpoint kinds");
+  ok = 1;
+  for (int k = 0; k < REMIT_N_FLARE_DEFS; k++) {
+    ok &= remit_flare_def_index(remit_flare_def_name((remit_flare_def)k)) == k;
+  }
+  REMIT_CHECK(ok && remit_flare_def_index("bilag") == REMIT_FLARE_BILAG &&
+                  remit_flare_def_index("sledai_severe") == REMIT_FLARE_SLEDAI_SEVERE &&
+                  remit_flare_def_index("BILAG") == -1 && remit_flare_def_index(NULL) == -1 &&
+                  remit_flare_def_name(REMIT_N_FLARE_DEFS) == NULL,
+              "flare definition names");
 }
 
 static void test_shipped(void) {
   static const char *const names[] = {"default",   "erlangen_cart", "saint_louis_msc",
                                       "french_cart_multicentre", "msc_rct", "bliss52",
-                                      "tulip2",    "lunar",         "liang2010_msc_vpop"};
+                                      "tulip2",    "lunar",         "liang2010_msc_vpop",
+                                      "bliss_serology", "petri1991_hopkins", "mcelhone2021_uk"};
   remit_context *ctx = NULL;
   remit_context_create(NULL, &ctx);
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -142,6 +152,51 @@ static void test_shipped(void) {
     /* Two randomised arms, each split into a low and a tapered high
      * glucocorticoid stratum (tulip2.yaml). */
     REMIT_CHECK(s->n_arms == 4 && s->design.kind == REMIT_DESIGN_PARALLEL, "TULIP-2 two arms x two GC strata");
+    remit_scenario_destroy(&s);
+  }
+  /* The flare targets' scenarios: each counts flares by the definition its
+   * study used (docs/endpoints.md, "Flare definitions"). */
+  static const struct {
+    const char *file, *endpoint;
+    remit_endpoint_kind kind;
+    remit_flare_def def;
+    double day;
+    int n_enrol;
+  } fl[] = {
+      {"tulip_pooled.yaml", "flares_w52", REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG, 364, 726},
+      {"bliss_serology.yaml", "severe_flare_w52", REMIT_EP_FLARE_ANY, REMIT_FLARE_SLEDAI_SEVERE, 364, 592},
+      {"petri1991_hopkins.yaml", "flares_pga", REMIT_EP_FLARE_COUNT, REMIT_FLARE_PGA, 728, 185},
+      {"mcelhone2021_uk.yaml", "flares_ab", REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG_AB, 210, 100},
+      {"mcelhone2021_uk.yaml", "severe_flare_m7", REMIT_EP_FLARE_ANY, REMIT_FLARE_BILAG_A, 210, 100},
+  };
+  for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
+    char path[512];
+    snprintf(path, sizeof path, SHIPPED "%s", fl[i].file);
+    s = load(ctx, path);
+    if (!s) {
+      continue;
+    }
+    const remit_endpoint *ep = endpoint(s, fl[i].endpoint);
+    REMIT_CHECK(ep && ep->kind == fl[i].kind && ep->flare == fl[i].def && ep->day == fl[i].day &&
+                    s->design.n_enrol == fl[i].n_enrol,
+                "%s: %s counts %s flares to day %g, n = %d", fl[i].file, fl[i].endpoint,
+                remit_flare_def_name(fl[i].def), fl[i].day, fl[i].n_enrol);
+    remit_scenario_destroy(&s);
+  }
+  s = load(ctx, SHIPPED "bliss_serology.yaml");
+  if (s) {
+    int c3 = 0, dsdna = 0;
+    for (int k = 0; k < s->population.n_eligibility; k++) {
+      const remit_criterion *c = &s->population.eligibility[k];
+      c3 |= c->covariate == REMIT_COV_C3 && c->cmp == REMIT_CMP_LT && c->value == 90.0;
+      dsdna |= c->covariate == REMIT_COV_ANTI_DSDNA && c->cmp == REMIT_CMP_GE && c->value == 30.0;
+    }
+    double pl = 0.0, bel = 0.0;
+    for (int a = 0; a < s->n_arms; a++) {
+      *(s->arms[a].placebo ? &pl : &bel) += s->arms[a].ratio;
+    }
+    REMIT_CHECK(c3 && dsdna && pl == 2 * 287.0 && bel == 2 * 305.0,
+                "BLISS serological subgroup: C3 < 90, anti-dsDNA >= 30, placebo : belimumab 287 : 305");
     remit_scenario_destroy(&s);
   }
   s = load(ctx, SHIPPED "saint_louis_msc.yaml");
@@ -248,9 +303,14 @@ static void test_round_trip(void) {
   REMIT_CHECK(d->dropout_per_year == 0.075 && d->followup_days == 400, "dropout, follow-up");
   REMIT_CHECK(s->n_visits == 14 && s->visits[0] == 0 && s->visits[13] == 364, "visit grid: %d",
               s->n_visits);
-  REMIT_CHECK(s->n_endpoints == 4, "four endpoints");
+  REMIT_CHECK(s->n_endpoints == 5, "five endpoints");
   const remit_endpoint *e = endpoint(s, "primary_sri4");
-  REMIT_CHECK(e && e->kind == REMIT_EP_SRI4 && e->day == 364 && e->primary, "primary SRI-4");
+  REMIT_CHECK(e && e->kind == REMIT_EP_SRI4 && e->day == 364 && e->primary &&
+                  e->flare == REMIT_FLARE_SLEDAI,
+              "primary SRI-4 (flare definition left at its default)");
+  e = endpoint(s, "flares");
+  REMIT_CHECK(e && e->kind == REMIT_EP_FLARE_COUNT && e->flare == REMIT_FLARE_BILAG && e->day == 364,
+              "flare count with the BILAG (TULIP) flare definition");
   e = endpoint(s, "crs");
   REMIT_CHECK(e && e->kind == REMIT_EP_CRS && e->threshold == 2 && !e->primary,
               "endpoint named after its kind");
@@ -374,6 +434,8 @@ static void test_bad_files(void) {
       {"bad_rate_duration.yaml", 5, "arms[0].regimen[0].duration", "missing"},
       {"bad_seed.yaml", 2, "seed", "-1"},
       {"bad_endpoint_day.yaml", 7, "endpoints[0].day", "follow-up"},
+      {"bad_flare_definition.yaml", 7, "endpoints[1].flare", "bilag_c"},
+      {"bad_flare_kind.yaml", 6, "endpoints[0].flare", "flare_count and flare_any, not sri4"},
       {"bad_parameter.yaml", 9, "parameters.no_such_param", "unknown parameter"},
       {"bad_bool.yaml", 4, "arms[0].placebo", "true or false"},
       {"bad_empty.yaml", 1, "(top level)", "empty"},

@@ -110,6 +110,72 @@ static void test_odds_ratio(void) {
               "10/10 vs 10/10: interval around 1, corrected");
 }
 
+static void test_rates(void) {
+  remit_estimate e;
+  /* Exact Poisson (Garwood 1936) 95 % limits for an observed count x, as
+   * tabulated in the standard tables of exact Poisson limits (e.g. Geigy
+   * Scientific Tables; Pearson & Hartley, Biometrika Tables): 0 -> (0, 3.689),
+   * 1 -> (0.0253, 5.572), 2 -> (0.2422, 7.225), 5 -> (1.623, 11.668),
+   * 10 -> (4.795, 18.390).  Checked by hand to 6 decimals by bisection on the
+   * Poisson CDF (Python math only): the limits solve P(X >= x; mu) = 0.025
+   * and P(X <= x; mu) = 0.025. */
+  static const struct {
+    long x;
+    double lo, hi;
+  } ex[] = {{0, 0.0, 3.688879},     {1, 0.025318, 5.571643},   {2, 0.242209, 7.224688},
+            {5, 1.623486, 11.668332}, {10, 4.795389, 18.390356}, {37, 26.051415, 50.999626}};
+  for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
+    REMIT_CHECK_STATUS(remit_rate_poisson(ctx, ex[i].x, 1.0, 0.95, &e), REMIT_OK);
+    REMIT_CHECK(e.value == (double)ex[i].x && e.flags == 0, "x = %ld: rate x/1", ex[i].x);
+    REMIT_CHECK_RANGE(e.lower, ex[i].lo - 5e-7, ex[i].lo + 5e-7);
+    REMIT_CHECK_RANGE(e.upper, ex[i].hi - 5e-7, ex[i].hi + 5e-7);
+  }
+  REMIT_CHECK_STATUS(remit_rate_poisson(ctx, 0, 1.0, 0.95, &e), REMIT_OK);
+  REMIT_CHECK(e.lower == 0.0, "x = 0: lower exactly 0 (%g)", e.lower);
+  /* A rate scales with the exposure: 37 flares in 55.2 patient-years. */
+  REMIT_CHECK_STATUS(remit_rate_poisson(ctx, 37, 55.2, 0.95, &e), REMIT_OK);
+  REMIT_CHECK_REL(e.value, 37.0 / 55.2, 1e-15);
+  REMIT_CHECK_REL(e.lower, 26.051415 / 55.2, 1e-6);
+  REMIT_CHECK_REL(e.upper, 50.999626 / 55.2, 1e-6);
+  /* 90 %: x = 0 gives upper -log(0.05) = 2.995732 (P(X = 0; mu) = 0.05). */
+  REMIT_CHECK_STATUS(remit_rate_poisson(ctx, 0, 2.0, 0.90, &e), REMIT_OK);
+  REMIT_CHECK_REL(e.upper, -log(0.05) / 2.0, 1e-9);
+
+  /* Rate ratio, by hand (Python math only): 15 events in 200 vs 30 in 210
+   * person-years, RR = 0.525; Clopper-Pearson limits of 15/45 by bisection
+   * on the binomial CDF, mapped by pi/(1 - pi) * 210/200: (0.262509,
+   * 1.006822); exact conditional p under pi0 = 200/410: 0.052715. */
+  double p = -1.0;
+  REMIT_CHECK_STATUS(remit_rate_ratio_exact(ctx, 15, 200.0, 30, 210.0, 0.95, &e, &p), REMIT_OK);
+  REMIT_CHECK_REL(e.value, 0.525, 1e-14);
+  REMIT_CHECK_REL(e.lower, 0.2625093319588969, 1e-7);
+  REMIT_CHECK_REL(e.upper, 1.0068217089638625, 1e-7);
+  REMIT_CHECK_REL(p, 0.05271463635630458, 1e-7);
+  /* Swapping the arms inverts the ratio and its limits, same p. */
+  double p2 = -1.0;
+  REMIT_CHECK_STATUS(remit_rate_ratio_exact(ctx, 30, 210.0, 15, 200.0, 0.95, &e, &p2), REMIT_OK);
+  REMIT_CHECK_REL(e.value, 1.0 / 0.525, 1e-14);
+  REMIT_CHECK_REL(e.lower, 1.0 / 1.0068217089638625, 1e-7);
+  REMIT_CHECK_REL(p2, p, 1e-9);
+  /* Equal rates: RR 1, p 1. */
+  REMIT_CHECK_STATUS(remit_rate_ratio_exact(ctx, 12, 30.0, 12, 30.0, 0.95, &e, &p), REMIT_OK);
+  REMIT_CHECK(e.value == 1.0 && e.lower < 1.0 && e.upper > 1.0 && p == 1.0, "equal rates: RR 1, p 1");
+  /* Edges: no events in arm 2 (infinite ratio; lower by hand 0.528099 for
+   * 4/4 with T 50 vs 40), none in arm 1 (RR 0), none at all. */
+  REMIT_CHECK_STATUS(remit_rate_ratio_exact(ctx, 4, 50.0, 0, 40.0, 0.95, &e, NULL), REMIT_OK);
+  REMIT_CHECK(isnan(e.value) && isnan(e.upper) &&
+                  e.flags == (REMIT_STAT_NO_VALUE | REMIT_STAT_NO_UPPER),
+              "x2 = 0: ratio and upper not finite (flags %d)", e.flags);
+  REMIT_CHECK_REL(e.lower, 0.5280992154880744, 1e-7);
+  REMIT_CHECK_STATUS(remit_rate_ratio_exact(ctx, 0, 50.0, 4, 40.0, 0.95, &e, NULL), REMIT_OK);
+  REMIT_CHECK(e.value == 0.0 && e.lower == 0.0 && isfinite(e.upper) && e.flags == 0,
+              "x1 = 0: RR 0, lower 0");
+  REMIT_CHECK_STATUS(remit_rate_ratio_exact(ctx, 0, 50.0, 0, 40.0, 0.95, &e, &p), REMIT_OK);
+  REMIT_CHECK(isnan(e.value) && isnan(e.lower) && isnan(e.upper) && p == 1.0 &&
+                  e.flags == (REMIT_STAT_NO_VALUE | REMIT_STAT_NO_LOWER | REMIT_STAT_NO_UPPER),
+              "no events: no information");
+}
+
 /* x = 2.385 3.1 4.72 1.96 5.05 3.88 2.71 4.4 3.33 6.02 ("high-entropy" values). */
 static const double x10[10] = {2.385, 3.1, 4.72, 1.96, 5.05, 3.88, 2.71, 4.4, 3.33, 6.02};
 
@@ -429,6 +495,14 @@ static void test_errors(void) {
   REMIT_CHECK_STATUS(remit_prop_wilson(NULL, 1, 5, 0.95, &e), REMIT_ERR_ARG);
   REMIT_CHECK_STATUS(remit_prop_diff_newcombe(ctx, 1, 5, 1, 0, 0.95, &e), REMIT_ERR_RANGE);
   REMIT_CHECK_STATUS(remit_odds_ratio_woolf(ctx, 6, 5, 1, 3, 0.95, &e), REMIT_ERR_RANGE);
+  REMIT_CHECK_STATUS(remit_rate_poisson(ctx, -1, 2.0, 0.95, &e), REMIT_ERR_RANGE);
+  HAS_MSG("remit_rate_poisson");
+  REMIT_CHECK_STATUS(remit_rate_poisson(ctx, 3, 0.0, 0.95, &e), REMIT_ERR_RANGE);
+  REMIT_CHECK_STATUS(remit_rate_poisson(ctx, 3, NAN, 0.95, &e), REMIT_ERR_ARG);
+  REMIT_CHECK_STATUS(remit_rate_poisson(ctx, 3, 2.0, 1.5, &e), REMIT_ERR_RANGE);
+  REMIT_CHECK_STATUS(remit_rate_poisson(ctx, 3, 2.0, 0.95, NULL), REMIT_ERR_ARG);
+  REMIT_CHECK_STATUS(remit_rate_ratio_exact(ctx, 3, 2.0, 1, -1.0, 0.95, &e, NULL), REMIT_ERR_RANGE);
+  REMIT_CHECK_STATUS(remit_rate_ratio_exact(ctx, 3, INFINITY, 1, 1.0, 0.95, &e, NULL), REMIT_ERR_ARG);
   UNTOUCHED("count errors");
 
   double bad[3] = {1.0, NAN, 2.0}, ws[3];
@@ -545,6 +619,7 @@ int main(void) {
   test_wilson();
   test_newcombe();
   test_odds_ratio();
+  test_rates();
   test_mean_median();
   test_quantiles_and_replicates();
   test_kaplan_meier();
