@@ -34,6 +34,7 @@
 #include "core/yaml_read.h"
 #include "remit/remit_model.h"
 #include "remit/remit_trial.h"
+#include "scores/endpoints.h"
 #include "scenario_impl.h"
 
 /* ------------------------------------------------------------------------ */
@@ -119,26 +120,18 @@ const char *remit_flare_def_name(remit_flare_def d) {
 
 int remit_flare_def_index(const char *name) { return name_index(flare_names, name); }
 
-/* Default threshold of each endpoint kind and whether the kind reads one as a
- * grade (1..5).  0 means the kind needs no threshold. */
+/* Default threshold of an endpoint kind: the scores layer's (one source for
+ * the loader and the evaluation).  Flare kinds keep 0, so the default of
+ * their flare definition applies when they are evaluated. */
 static double ep_default_threshold(remit_endpoint_kind k) {
-  switch (k) {
-    case REMIT_EP_CRS:
-    case REMIT_EP_ICANS:
-      return 1.0; /* any grade */
-    case REMIT_EP_AE_GRADE3:
-      return 3.0;
-    case REMIT_EP_HYPOGAMMA:
-      return 4.0; /* IgG g/L */
-    case REMIT_EP_RENAL_RESPONSE:
-      return 0.5; /* proteinuria g/day */
-    case REMIT_EP_ANTI_DSDNA_NEG:
-      return 30.0; /* IU/mL, the usual assay cut-off */
-    default:
-      return 0.0;
+  if (k == REMIT_EP_FLARE || k == REMIT_EP_RELAPSE || k == REMIT_EP_FLARE_COUNT || k == REMIT_EP_FLARE_ANY) {
+    return 0.0;
   }
+  double t = remit__endpoint_default_threshold(k);
+  return isfinite(t) ? t : 0.0;
 }
 
+/* Whether the kind reads its threshold as a grade (1..5). */
 static int ep_threshold_is_grade(remit_endpoint_kind k) {
   return k == REMIT_EP_CRS || k == REMIT_EP_ICANS || k == REMIT_EP_AE_GRADE3;
 }

@@ -315,7 +315,7 @@ static void test_round_trip(void) {
   REMIT_CHECK(e && e->kind == REMIT_EP_CRS && e->threshold == 2 && !e->primary,
               "endpoint named after its kind");
   e = endpoint(s, "hypogamma");
-  REMIT_CHECK(e && e->threshold == 4.0, "default threshold of hypogamma");
+  REMIT_CHECK(e && e->threshold == 6.0, "default threshold of hypogamma: 6 g/L, as the endpoint's (docs/endpoints.md)");
   e = endpoint(s, "dsdna");
   REMIT_CHECK(e && e->threshold == 25.5, "given threshold");
   REMIT_CHECK(s->noise.anti_dsdna_cv == 0.15 && s->noise.c3_cv == 0.08 &&
