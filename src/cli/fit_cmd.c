@@ -610,6 +610,7 @@ static void sensitivity_help(FILE *f) {
 }
 
 typedef struct sens_user {
+  remit_context *ctx;     /* the evaluator's, for the message of a failed run */
   remit_evaluator *ev;
   const char **names;
   const double *x0;       /* typical values */
@@ -618,7 +619,7 @@ typedef struct sens_user {
   double *vals;
   remit_sim_stat *sim;
   int n_out;
-  long runs;
+  long runs, failed;
   int show;
 } sens_user;
 
@@ -628,10 +629,17 @@ static int sens_fn(const double *x, int k, double *y, int n_out, void *user) {
     /* Morris works on [0,1]: log-uniform between p/F and p*F. */
     u->vals[i] = u->morris ? u->x0[i] * pow(u->range, 2.0 * x[i] - 1.0) : x[i];
   }
-  remit_context *ctx = NULL;
-  (void)ctx;
   if (remit_evaluator_run(u->ev, u->names, u->vals, k, 0.95, u->sim) != REMIT_OK) {
-    return 1;
+    /* A point where a scenario cannot run (e.g. a virtual population with
+     * too low an acceptance at these values) has no statistics: NaN, which
+     * the elasticities report and Morris skips, instead of ending the run. */
+    fprintf(stderr, "\nsensitivity: a run failed, its statistics are NaN: %s\n", remit_context_errmsg(u->ctx));
+    remit_context_clear_error(u->ctx);
+    u->failed++;
+    for (int j = 0; j < n_out; j++) {
+      y[j] = NAN;
+    }
+    return 0;
   }
   for (int j = 0; j < n_out; j++) {
     y[j] = u->sim[j].mean;
@@ -780,7 +788,7 @@ int cmd_sensitivity(int argc, char **argv) {
     names[k] = spec->params[pidx[k]].name;
     x0[k] = typ[pidx[k]];
   }
-  sens_user su = {ev, names, x0, range, 0, vals, sim, n_out, 0, !c.quiet};
+  sens_user su = {ctx, ev, names, x0, range, 0, vals, sim, n_out, 0, 0, !c.quiet};
   if (!c.quiet) {
     fprintf(stderr, "sensitivity: %d parameters, %d targets, %ld patient simulations per run\n",
             np, n_out, remit_evaluator_cost(ev));
@@ -793,7 +801,11 @@ int cmd_sensitivity(int argc, char **argv) {
   }
   fprintf(f, "method,parameter,value,id,therapy,endpoint,timepoint_days,base,effect,mu,sigma\n");
   if (do_local) {
-    if (remit_elasticities(ctx, sens_fn, &su, x0, np, n_out, h, base, E) != REMIT_OK) {
+    remit_status lst = remit_elasticities(ctx, sens_fn, &su, x0, np, n_out, h, base, E);
+    if (su.failed && mpi.rank == 0) {
+      fprintf(stderr, "sensitivity: %ld local runs failed; their elasticities are NaN\n", su.failed);
+    }
+    if (lst != REMIT_OK) {
       if (mpi.rank == 0) {
         fprintf(stderr, "\nremit sensitivity: %s\n", remit_context_errmsg(ctx));
       }
@@ -876,10 +888,14 @@ int cmd_sensitivity(int argc, char **argv) {
       mn[k] = names[sel[k]];
       mx[k] = x0[sel[k]];
     }
-    sens_user sm = {ev, mn, mx, range, 1, vals, sim, n_out, 0, !c.quiet};
+    sens_user sm = {ctx, ev, mn, mx, range, 1, vals, sim, n_out, 0, 0, !c.quiet};
     remit_status mst = mn && mx ? remit_morris(ctx, sens_fn, &sm, km, n_out, traj, levels, 1, ms,
                                                mu, sd)
                                 : REMIT_ERR_NOMEM;
+    if (sm.failed && mpi.rank == 0) {
+      fprintf(stderr, "sensitivity: %ld Morris runs failed; their elementary effects are skipped\n",
+              sm.failed);
+    }
     if (mst != REMIT_OK) {
       if (mpi.rank == 0) {
         fprintf(stderr, "\nremit sensitivity: %s\n", remit_context_errmsg(ctx));
