@@ -128,10 +128,15 @@ remit_status remit__error(remit_context *ctx, remit_status status, const char *f
     return status;
   }
   ctx->last = status;
+  /* Format into a copy: callers may prefix the previous message
+   * ("%s: %s", path, remit_context_errmsg(ctx)), and vsnprintf's source and
+   * destination must not overlap. */
+  char buf[sizeof ctx->msg];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
+  vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  memcpy(ctx->msg, buf, sizeof buf);
   return status;
 }
 

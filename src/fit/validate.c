@@ -326,6 +326,7 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
     sqlite3_bind_text(q, 3, mr->arm, -1, SQLITE_STATIC);
   }
   int rc;
+  long rows = 0; /* rows of the endpoint and arm, estimable or not */
   double day = endpoint_day(sc, mr->sim_endpoint);
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
     int r = sqlite3_column_int(q, 0);
@@ -335,6 +336,7 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
     if (listed && !arm_listed(mr->arm, (const char *)sqlite3_column_text(q, 3))) {
       continue;
     }
+    rows++;
     int is_null = sqlite3_column_type(q, 1) == SQLITE_NULL;
     double e = is_null ? NAN : sqlite3_column_double(q, 1);
     double n = sqlite3_column_double(q, 2);
@@ -391,6 +393,15 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
     val[m] = v;
     nn[m] = nn[r];
     m++;
+  }
+  if (m == 0 && rows > 0) {
+    /* The endpoint and arm exist but no replicate could estimate the
+     * statistic (e.g. nobody in the endpoint's population at these
+     * parameter values): no distribution, so the target cannot pass, and a
+     * fit scores it as far off; not an error of the map. */
+    out->n_reps = 0;
+    out->median = out->lower = out->upper = out->mean = out->arm_n = NAN;
+    goto done;
   }
   if (m == 0) {
     st = REMIT_ERROR(ctx, REMIT_ERR_NOT_FOUND,

@@ -135,6 +135,35 @@ static const char *TINY =
     "design: {followup_days: 60}\nvisits: [0, 28, 56, 60]\n"
     "endpoints:\n  - {name: icans28, kind: icans, day: 28}\n  - {name: sledai56, kind: sledai, day: 56}\n";
 
+/* A target whose statistic no replicate can estimate (the renal response of
+ * patients without nephritis: nobody is in the endpoint's population) is a
+ * miss with no distribution, not an error that stops the validation (or a
+ * sensitivity or fit run at perturbed values). */
+static void test_unestimable_target(remit_context *ctx) {
+  remit_targets *t = load_targets(ctx, "tu.csv", "u,Doe,drug A,SLE,renal response,56,proportion,0.5,,,4,\n",
+                                  "tiny_u.yaml",
+                                  "name: tiny_u\nseed: 7\nreplicates: 2\npopulation: {n_enrol: 3}\n"
+                                  "arms:\n  - name: hcq\n    regimen: [{input: hydroxychloroquine, day: 0, "
+                                  "amount: 400, duration: 60}]\n"
+                                  "design: {followup_days: 60}\nvisits: [0, 28, 56, 60]\n"
+                                  "endpoints:\n  - {name: rr56, kind: renal_response, day: 56}\n");
+  remit_map *m = t ? load_map(ctx, t, "map_u.csv", "u,drug A,renal response,56,tiny_u.yaml,rr56,hcq,proportion,2,0,\n")
+                   : NULL;
+  if (m) {
+    remit_validation_row rows[1];
+    remit_eval_options eo = {0};
+    eo.workdir = path_in("runs_u");
+    eo.threads = 1;
+    int n_pass = -1;
+    REMIT_CHECK_STATUS(remit_validate(ctx, t, m, &eo, rows, &n_pass), REMIT_OK);
+    REMIT_CHECK(n_pass == 0 && rows[0].pass == 0 && rows[0].sim.n_reps == 0 && isnan(rows[0].sim.median),
+                "unestimable target: a miss with no replicates (pass %d, n_reps %d)", rows[0].pass,
+                rows[0].sim.n_reps);
+    remit_map_destroy(&m);
+  }
+  remit_targets_destroy(&t);
+}
+
 static void test_map_and_validate(remit_context *ctx) {
   remit_targets *t = load_targets(ctx, "t.csv",
                                   "t,Doe,drug A,SLE,ICANS any grade,28,proportion,0.0,,,4,\n"
@@ -518,6 +547,7 @@ int main(void) {
   remit_context_create(NULL, &ctx);
   test_targets(ctx);
   test_map_and_validate(ctx);
+  test_unestimable_target(ctx);
   test_rate_validation(ctx);
   test_paramset(ctx);
   test_elasticities(ctx);
