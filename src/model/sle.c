@@ -304,12 +304,14 @@
   X(inf_gc_e, 1.0, "-", 0.0, 0.0, 100.0, "[M] GC doubles infection risk at high doses, unverified") \
   X(inf_gc_ed50, 10.0, "mg/day", 0.0, 0.1, 1000.0, "[M] prednisone dose for half the GC infection effect, unverified") \
   /* --- environmental flare triggers (infection, UV, stress, non-adherence) ----------------- */ \
-  X(flare_rate, 0.65, "1/year", 0.0, 0.0, 10.0,                                                 \
-    "Petri 1991 Hopkins cohort 0.65 flares/patient-year [V] (citation [M]; clinical.md 3.2, models.md 3.3): default Poisson rate of flare_trigger events the trial engine draws; not used by the RHS") \
-  X(trig_k, 0.05, "1/day", 0.0, 0.01, 10.0,                                                      \
-    "[GAP] trigger (infection, UV burst, missed doses) resolves over 1-3 weeks: t1/2 ~14 d assumed") \
-  X(trig_ag, 1.5, "1/event", 0.0, 0.0, 20.0,                                                    \
-    SRC_CAL "extra nuclear self-antigen (apoptosis, NETosis) per event, as a multiplier on immune complexes formed per anti-dsDNA; one event gives a SLEDAI-2K rise >= 3 in active disease (flare definition, clinical.md 4.1)")
+  X(flare_rate, 1.1, "1/year", 0.0, 0.0, 10.0,                                                  \
+    SRC_CAL "Poisson rate of flare_trigger events the trial engine draws (not used by the RHS): not every trigger makes a flare, so the trigger rate exceeds the flare rate; TULIP pooled BILAG flare rates 0.67/0.51 per patient-year [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.65, Petri 1991's flare rate [V]") \
+  X(trig_k, 0.2, "1/day", 0.0, 0.01, 10.0,                                                       \
+    SRC_CAL "trigger (infection, UV burst, missed doses) fades with t1/2 3.5 d, the organ response lasting 2-4 weeks: TULIP flare rates with SRI-4/BICLA at week 52 (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.05 [GAP]") \
+  X(trig_org, 8.0, "1/event", 0.0, 0.0, 100.0,                                                   \
+    SRC_CAL "trigger's direct, organ-level amplification of the inflammatory drive (UV on skin, infection on joints and serosa) without feeding the autoreactive loop: flares that come and go without lowering week-52 responses, TULIP pooled flare rates [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md) [GAP]") \
+  X(trig_ag, 0.5, "1/event", 0.0, 0.0, 20.0,                                                    \
+    SRC_CAL "extra nuclear self-antigen (apoptosis, NETosis) per event, as a multiplier on immune complexes formed per anti-dsDNA (feeds the autoreactive loop: re-ignites disease after rituximab, not after a CAR-T reset); with trig_org one event gives a SLEDAI-2K rise >= 3 in active disease (flare definition, clinical.md 4.1) (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 1.5")
 
 /* Parameter indices. */
 enum {
@@ -717,7 +719,8 @@ static int sle_rhs(double t, const double *y, double *f, const double *p, void *
              p[P_il6_kcar] * (E * a.a19 + bE * a.abc);
 
   /* Organ inflammation and damage. */
-  const double drive = a.ic * a.org;
+  const double tfo = 1.0 + p[P_trig_org] * y[S_trig];
+  const double drive = a.ic * a.org * tfo;
   const double sk = p[P_skin_wifn];
   f[S_kid] = p[P_org_kkid] * (p[D_SKID] * drive * (1.0 - p[P_vcs_emax_kid] * hv) - y[S_kid]);
   f[S_muco] = p[P_org_kmuco] * (drive * ((1.0 - sk) + sk * a.ie / p[P_ifn_ref]) - y[S_muco]);
@@ -1048,24 +1051,29 @@ static int sle_jac(double t, const double *y, const double *p, double *J, void *
   jadd(J, S_il6, kcar * Ep, &g_a19);
   jadd(J, S_il6, kcar * bEp, &g_abc);
 
-  /* Organs (drive = ic org) and damage. */
-  const double drive = a.ic * a.org;
+  /* Organs (drive = ic org tfo, tfo = 1 + trig_org trig) and damage. */
+  const double tfo = 1.0 + p[P_trig_org] * y[S_trig];
+  const double drive = a.ic * a.org * tfo;
+  const double dtfo = a.ic * a.org * p[P_trig_org]; /* d drive / d trig through tfo */
   const double sk = p[P_skin_wifn];
   const double kkid = p[P_org_kkid] * p[D_SKID] * (1.0 - p[P_vcs_emax_kid] * hv);
-  jadd(J, S_kid, kkid * a.org, &g_ic);
-  jadd(J, S_kid, kkid * a.ic, &g_org);
+  jadd(J, S_kid, kkid * a.org * tfo, &g_ic);
+  jadd(J, S_kid, kkid * a.ic * tfo, &g_org);
+  JE(S_kid, S_trig) += kkid * dtfo;
   JE(S_kid, S_vcs) += -p[P_org_kkid] * p[D_SKID] * drive * p[P_vcs_emax_kid] * dhv;
   JE(S_kid, S_kid) += -p[P_org_kkid];
   const double kmuco = p[P_org_kmuco] * ((1.0 - sk) + sk * a.ie / p[P_ifn_ref]);
-  jadd(J, S_muco, kmuco * a.org, &g_ic);
-  jadd(J, S_muco, kmuco * a.ic, &g_org);
+  jadd(J, S_muco, kmuco * a.org * tfo, &g_ic);
+  jadd(J, S_muco, kmuco * a.ic * tfo, &g_org);
+  JE(S_muco, S_trig) += kmuco * dtfo;
   jadd(J, S_muco, p[P_org_kmuco] * drive * sk / p[P_ifn_ref], &g_ie);
   JE(S_muco, S_muco) += -p[P_org_kmuco];
   const int organs[2] = {S_msk, S_sero};
   const double korg[2] = {p[P_org_kmsk], p[P_org_ksero]};
   for (int k = 0; k < 2; k++) {
-    jadd(J, organs[k], korg[k] * a.org, &g_ic);
-    jadd(J, organs[k], korg[k] * a.ic, &g_org);
+    jadd(J, organs[k], korg[k] * a.org * tfo, &g_ic);
+    jadd(J, organs[k], korg[k] * a.ic * tfo, &g_org);
+    JE(organs[k], S_trig) += korg[k] * dtfo;
     JE(organs[k], organs[k]) += -korg[k];
   }
   JE(S_dmg, S_kid) += p[P_dmg_kact];
