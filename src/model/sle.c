@@ -51,6 +51,8 @@
     SRC_CAL "lymphocytes ~1% of normal at infusion after Flu/Cy (Kimmel 2021 BIOMD0000001041 N0 6 vs K_N 500 cells/uL [V])") \
   X(ld_kcy, 0.20, "L/mg/day", 0.0, 0.0, 10.0,                                                   \
     SRC_CAL "as ld_kflu (Kimmel 2021 lymphocyte depth at infusion)")                            \
+  X(ld_pba_frac, 0.3, "-", 0.0, 0.0, 1.0,                                                       \
+    SRC_CAL "share of the lymphodepleting (Flu/Cy) kill that reaches autoreactive plasmablasts and CD19+ plasma cells in tissue and marrow niches: Deng 2017 remission and SLEDAI change under IV cyclophosphamide induction [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md; was 1, i.e. as blood lymphocytes) [GAP]") \
   X(ld_bma_frac, 0.1, "-", 0.0, 0.0, 1.0,                                                       \
     SRC_CAL "tissue-resident autoreactive B less reached by Flu/Cy than blood lymphocytes; Flu/Cy alone gives no durable reset [GAP]") \
   X(neu_kflu, 1.2, "L/mg/day", 0.0, 0.0, 100.0,                                                 \
@@ -703,7 +705,7 @@ static int sle_rhs(double t, const double *y, double *f, const double *p, void *
              p[P_a_r] * act * bap / (1.0 + bap / (sev * p[P_a_kcap0])) -
              (p[P_a_d] * (1.0 + p[P_a_ebaff] * lack) + p[P_ld_bma_frac] * ld + kill +
               p[P_rtx_tissue] * krtx) * ba;
-  f[S_pb_a] = p[P_a_kpa] * th * supp * ba - (p[P_a_dpa] + ld + kill) * pba;
+  f[S_pb_a] = p[P_a_kpa] * th * supp * ba - (p[P_a_dpa] + p[P_ld_pba_frac] * ld + kill) * pba;
   f[S_kid] = 0.0; /* set below */
 
   /* Antibodies, IFN, BAFF, complement, IL-6. */
@@ -1018,8 +1020,8 @@ static int sle_jac(double t, const double *y, const double *p, double *J, void *
   JE(S_pb_a, S_t_cells) += p[P_a_kpa] * supp * ba * dth;
   jadd(J, S_pb_a, p[P_a_kpa] * th * ba, &g_supp);
   JE(S_pb_a, S_b_a) += p[P_a_kpa] * th * supp;
-  JE(S_pb_a, S_pb_a) += -(p[P_a_dpa] + ld + kill);
-  jadd(J, S_pb_a, -pba, &g_ld);
+  JE(S_pb_a, S_pb_a) += -(p[P_a_dpa] + p[P_ld_pba_frac] * ld + kill);
+  jadd(J, S_pb_a, -p[P_ld_pba_frac] * pba, &g_ld);
   jadd(J, S_pb_a, -pba, &g_kill);
 
   /* Antibodies, IFN, BAFF, complement, IL-6. */
