@@ -31,6 +31,14 @@ struct remit__comm {
   char stop_in, stop_out;  /* the one-byte stop message */
   MPI_Request *stop_send;  /* rank 0: one per worker, once sent */
   MPI_Request assign;      /* workers: the posted receive of the next ASSIGN */
+  /* Workers: chunk results go out with MPI_Isend from two owned buffers, so
+   * a worker simulates its next chunk while rank 0, busy with a chunk of its
+   * own, has not yet received the last one (a blocking send of a large
+   * message waits for the receive: half of a worker's time at 2 ranks). */
+  unsigned char *sbuf[2];
+  size_t scap[2];
+  MPI_Request sreq[2];
+  int snext;
 #endif
 };
 
@@ -66,6 +74,7 @@ remit_status remit__comm_open(remit_context *ctx, const void *mpi_comm, remit__c
   c->comm = MPI_COMM_NULL;
   c->stop_recv = MPI_REQUEST_NULL;
   c->assign = MPI_REQUEST_NULL;
+  c->sreq[0] = c->sreq[1] = MPI_REQUEST_NULL;
   if (mpi_comm) {
     int init = 0, fin = 0;
     MPI_Initialized(&init);
@@ -105,6 +114,13 @@ void remit__comm_close(remit__comm **cp) {
     return;
   }
   remit__comm *c = *cp;
+  /* Sends still pending here belong to a run that failed before finish:
+   * rank 0 drains every worker's messages until its END, so they complete. */
+  if (c->comm != MPI_COMM_NULL) {
+    MPI_Waitall(2, c->sreq, MPI_STATUSES_IGNORE);
+  }
+  remit__free(c->ctx, c->sbuf[0]);
+  remit__free(c->ctx, c->sbuf[1]);
   MPI_Request *pending[2] = {&c->stop_recv, &c->assign};
   for (int k = 0; k < 2; k++) {
     if (*pending[k] != MPI_REQUEST_NULL) { /* finish was not reached */
@@ -145,8 +161,33 @@ remit_status remit__comm_send(remit__comm *c, int to, int tag, const void *buf, 
     return REMIT_ERROR(c->ctx, REMIT_ERR_RANGE, "message of %zu bytes is too large (use a "
                                                 "smaller chunk size)", n);
   }
-  int rc = MPI_Send(buf, (int)n, MPI_BYTE, to, tag, c->comm);
-  return rc == MPI_SUCCESS ? REMIT_OK : mpi_fail(c, rc, "MPI_Send");
+  if (tag != REMIT__TAG_CHUNK) {
+    int rc = MPI_Send(buf, (int)n, MPI_BYTE, to, tag, c->comm);
+    return rc == MPI_SUCCESS ? REMIT_OK : mpi_fail(c, rc, "MPI_Send");
+  }
+  /* MPI keeps the order of messages between two ranks, so an END sent
+   * later still arrives after these chunks. */
+  const int k = c->snext;
+  int rc = MPI_Wait(&c->sreq[k], MPI_STATUS_IGNORE); /* the send two chunks ago */
+  if (rc != MPI_SUCCESS) {
+    return mpi_fail(c, rc, "MPI_Wait");
+  }
+  if (n > c->scap[k]) {
+    unsigned char *grown = remit__realloc(c->ctx, c->sbuf[k], n);
+    if (!grown) {
+      return REMIT_ERR_NOMEM;
+    }
+    c->sbuf[k] = grown;
+    c->scap[k] = n;
+  }
+  memcpy(c->sbuf[k], buf, n);
+  rc = MPI_Isend(c->sbuf[k], (int)n, MPI_BYTE, to, tag, c->comm, &c->sreq[k]);
+  if (rc != MPI_SUCCESS) {
+    c->sreq[k] = MPI_REQUEST_NULL;
+    return mpi_fail(c, rc, "MPI_Isend");
+  }
+  c->snext = 1 - k;
+  return REMIT_OK;
 }
 
 /* The next message from `source` (a rank or MPI_ANY_SOURCE), whatever its
@@ -251,6 +292,7 @@ remit_status remit__comm_finish(remit__comm *c, remit_status st) {
   }
   final_msg f;
   memset(&f, 0, sizeof f);
+  MPI_Waitall(2, c->sreq, MPI_STATUSES_IGNORE); /* rank 0 has received every chunk */
   if (c->rank == 0) {
     if (c->stop_send) { /* every worker posted its receive at open: these complete */
       MPI_Waitall(c->size, c->stop_send, MPI_STATUSES_IGNORE);
