@@ -76,6 +76,7 @@ typedef struct report {
   const remit_model_spec *spec;
   remit_status status;  /* first error met while writing */
   int pathway;          /* 1: a `remit pathway` store (care pathway and CEA) */
+  int validation_only;  /* 1: a `remit validate` store (validation tables only) */
   const char *const *compare; /* other pathway stores to compare with */
   int n_compare;
   int secno[8];         /* pathway report: section numbers */
@@ -3106,6 +3107,36 @@ static remit_status pw_section_compare(report *R) {
   return R->status;
 }
 
+/* The report of a `remit validate` store: its provenance and the forest plot. */
+static remit_status validation_report(report *R) {
+  char version[128] = "", targets[1024] = "", map[1024] = "", prov[1024] = "";
+  const char *keys[] = {"remit_version", "targets", "map", "provenance"};
+  char *vals[] = {version, targets, map, prov};
+  size_t lens[] = {sizeof version, sizeof targets, sizeof map, sizeof prov};
+  sqlite3_stmt *q = prepare(R, "SELECT value FROM validation_run WHERE key = ?1");
+  for (int k = 0; q && k < 4; k++) {
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, keys[k], -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)) {
+      snprintf(vals[k], lens[k], "%s", (const char *)sqlite3_column_text(q, 0));
+    }
+  }
+  sqlite3_finalize(q);
+  put_page_start(R, version, "Validation against published trials", "remit validate");
+  put(R, " (a <code>remit validate</code> store): targets <code>");
+  put_html(R, targets);
+  put(R, "</code>, map <code>");
+  put_html(R, map);
+  put(R, "</code>; ");
+  put_html(R, prov);
+  put(R, ".</p>\n<p class=\"meta\">Each published number against the distribution of the "
+         "same statistic over replicate virtual trials of the published design and size "
+         "(docs/validation.md). Each chart's menu (<b>&hellip;</b>) saves it as SVG or PNG.</p>"
+         "\n<nav><a href=\"#validation\">Validation</a></nav></header>\n");
+  remit_status st = R->status;
+  return st == REMIT_OK ? section_validation(R) : st;
+}
+
 static remit_status pathway_report(report *R) {
   int has_pw = table_exists(R, "pathway_summary");
   int has_cea = table_exists(R, "cea_strategies");
@@ -3212,6 +3243,10 @@ static remit_status open_store(report *R) {
       R->pathway = 1;
       return REMIT_OK;
     }
+    if (table_exists(R, "validation") && table_exists(R, "validation_run")) {
+      R->validation_only = 1; /* written by remit validate, complete when it exists */
+      return REMIT_OK;
+    }
     return REMIT_ERROR(R->ctx, REMIT_ERR_ARG, "%s is not a remit run store", p);
   }
   char status[32];
@@ -3280,7 +3315,7 @@ remit_status remit_report_write(remit_context *ctx, const char *db_path, const c
     st = REMIT_ERROR(ctx, REMIT_ERR_ARG,
                      "%s is a trial store: only pathway stores can be compared", db_path);
   }
-  if (st == REMIT_OK && R.pathway) {
+  if (st == REMIT_OK && (R.pathway || R.validation_only)) {
     size_t n = strlen(html_path) + 9;
     partial = remit__malloc(ctx, n);
     if (!partial) {
@@ -3293,7 +3328,7 @@ remit_status remit_report_write(remit_context *ctx, const char *db_path, const c
       }
     }
     if (st == REMIT_OK) {
-      st = pathway_report(&R);
+      st = R.pathway ? pathway_report(&R) : validation_report(&R);
     }
     if (st == REMIT_OK) {
       st = put_scripts(&R, js, js_len, paths);

@@ -164,6 +164,23 @@ else
   fail "report with validation does not render cleanly in Chromium"
 fi
 
+# --- 5b. A `remit validate` store on its own (no trial run in it) ----------
+if "$REMIT" validate --targets "$ROOT/tests/mpi/targets_tiny.csv" --map "$ROOT/tests/mpi/map_tiny.csv" \
+    --threads 1 --quiet -o "$T/vonly.db" --workdir "$T/vonly.runs" >/dev/null 2>&1 &&
+   "$REMIT" report "$T/vonly.db" -o "$T/report_vonly.html" >/dev/null; then
+  pass "a validation store has a report"
+  grep -q 'id="chart-forest"' "$T/report_vonly.html" && pass "validation store: forest plot present" \
+    || fail "validation store: no forest plot"
+  if NODE_PATH="$NODE_MODULES" timeout 120 node "$ROOT/tests/report/check_report.js" \
+      "$T/report_vonly.html" "$BUILD/report_screenshot_validation_store.png" 1; then
+    pass "validation store report renders in Chromium"
+  else
+    fail "validation store report does not render cleanly in Chromium"
+  fi
+else
+  fail "remit report refused a remit validate store"
+fi
+
 # --- 6. A care-pathway / cost-effectiveness store ---------------------------
 # pathway_tiny: 2 centres, 2 years, 40 CEA patients x 16 PSA samples (well
 # under a second); a 3-centre variant to compare with.
