@@ -330,6 +330,29 @@ static void test_bicla(void) {
   n[1].sledai = 16;
   CHECK_RESP(ev(REMIT_EP_BICLA, 364, 0, n, 2, NULL), 0, "BICLA fails only for a new A (seizure)");
 
+  /* Model-graded domains (visit.bilag[], 1 none .. 4 A) take precedence over
+   * the items: arthritis present at both visits, but the model grades the
+   * musculoskeletal domain B at baseline and C at week 52, so it improved
+   * (BILAG grades severity, SLEDAI presence); graded B at week 52 it did not. */
+  {
+    remit__visit g[2] = {mkv(0, ARTH | SERO, 1.2, 5, 0), mkv(364, ARTH | SERO, 1.2, 5, 0)};
+    g[0].bilag[REMIT_BD_MUSCULOSKELETAL] = 3;
+    g[1].bilag[REMIT_BD_MUSCULOSKELETAL] = 2;
+    CHECK_RESP(ev(REMIT_EP_BICLA, 364, 0, g, 2, NULL), 1, "BICLA: model-graded MSK B -> C with the item present");
+    g[1].bilag[REMIT_BD_MUSCULOSKELETAL] = 3;
+    CHECK_RESP(ev(REMIT_EP_BICLA, 364, 0, g, 2, NULL), 0, "BICLA: model-graded MSK B -> B fails");
+    g[1].bilag[REMIT_BD_MUSCULOSKELETAL] = 1; /* not active now, active before: D */
+    remit__bilag_grade gr[REMIT_N_BILAG_DOMAINS];
+    remit__bilag_grades(g, 1, gr);
+    REMIT_CHECK(gr[REMIT_BD_MUSCULOSKELETAL] == REMIT_BILAG_D, "graded none after B is D (%d)",
+                (int)gr[REMIT_BD_MUSCULOSKELETAL]);
+    g[0].bilag[REMIT_BD_CARDIORESPIRATORY] = 1;
+    g[1].bilag[REMIT_BD_CARDIORESPIRATORY] = 4;
+    int na = -1, nb = -1;
+    remit__bilag_new(g, 1, &na, &nb);
+    REMIT_CHECK(na == 1, "a model-graded A in a domain without items counts as a new A (%d)", na);
+  }
+
   /* SLEDAI worsening with every BILAG criterion met. */
   remit__visit w[2] = {mkv(0, ARTH | THROMB, 1.0, 5, 0), mkv(364, SERO, 1.0, 5, 0)};
   CHECK_RESP(ev(REMIT_EP_BICLA, 364, 0, w, 2, NULL), 1, "BICLA responder 5 -> 4");
