@@ -3107,6 +3107,21 @@ static remit_status pw_section_compare(report *R) {
   return R->status;
 }
 
+/* Opens HTML.partial for writing (renamed to HTML when the report is whole). */
+static remit_status open_partial(report *R, const char *html_path, char **partial) {
+  size_t n = strlen(html_path) + 9;
+  *partial = remit__malloc(R->ctx, n);
+  if (!*partial) {
+    return REMIT_ERR_NOMEM;
+  }
+  snprintf(*partial, n, "%s.partial", html_path);
+  R->out = fopen(*partial, "wb");
+  if (!R->out) {
+    return REMIT_ERROR(R->ctx, REMIT_ERR_IO, "cannot write %s: %s", html_path, strerror(errno));
+  }
+  return REMIT_OK;
+}
+
 /* The report of a `remit validate` store: its provenance and the forest plot. */
 static remit_status validation_report(report *R) {
   char version[128] = "", targets[1024] = "", map[1024] = "", prov[1024] = "";
@@ -3316,17 +3331,7 @@ remit_status remit_report_write(remit_context *ctx, const char *db_path, const c
                      "%s is a trial store: only pathway stores can be compared", db_path);
   }
   if (st == REMIT_OK && (R.pathway || R.validation_only)) {
-    size_t n = strlen(html_path) + 9;
-    partial = remit__malloc(ctx, n);
-    if (!partial) {
-      st = REMIT_ERR_NOMEM;
-    } else {
-      snprintf(partial, n, "%s.partial", html_path);
-      R.out = fopen(partial, "wb");
-      if (!R.out) {
-        st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot write %s: %s", html_path, strerror(errno));
-      }
-    }
+    st = open_partial(&R, html_path, &partial);
     if (st == REMIT_OK) {
       st = R.pathway ? pathway_report(&R) : validation_report(&R);
     }
@@ -3340,17 +3345,7 @@ remit_status remit_report_write(remit_context *ctx, const char *db_path, const c
     char why[512];
     load_scenario(&R, html_path, why, sizeof why);
     order_arms(&R);
-    size_t n = strlen(html_path) + 9;
-    partial = remit__malloc(ctx, n);
-    if (!partial) {
-      st = REMIT_ERR_NOMEM;
-    } else {
-      snprintf(partial, n, "%s.partial", html_path);
-      R.out = fopen(partial, "wb");
-      if (!R.out) {
-        st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot write %s: %s", html_path, strerror(errno));
-      }
-    }
+    st = open_partial(&R, html_path, &partial);
     if (st == REMIT_OK) {
       section_header(&R);
       section_scenario(&R, why);
