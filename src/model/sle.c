@@ -88,6 +88,8 @@
     SRC_CAL "antigen-driven memory re-activation; B-cell return 110+-32 d (Mackensen 2022 [V])") \
   X(car_dm, 0.012, "1/day", 0.5, 0.0, 1.0,                                                       \
     SRC_CAL "memory CAR-T loss t1/2 ~58 d in SLE: B-cell return 110+-32 d (Mackensen 2022 [V]) (remit fit / hand calibration, 2026-11-22; was 0.025); Stein 2019 beta 0.0032/day is B-ALL with persistent antigen")  \
+  X(car_e0, 1e-7, "cells/uL", 0.0, 1e-12, 1e-3,                                                \
+    "derived: one CAR-T cell in 5 L of blood (1 / 5e6 uL); a pool below it does not proliferate (guard against growth from solver round-off, docs/model.md 3.3)") \
   X(car_kill, 0.2, "uL/cells/day", 0.5, 0.0, 10.0,                                             \
     SRC_CAL "CD19+ B below 1/uL within 2 weeks and B return 110+-32 d (Mackensen 2022 [V])")     \
   X(car_fmk, 1.0, "-", 0.0, 0.0, 1.0,                                                           \
@@ -568,10 +570,6 @@ static inline double hill_pow(double x, double n) {
   return n == 2.0 ? xp * xp : pow(xp, n);
 }
 
-/* One CAR-T cell in 5 L of blood (cells/uL): below it a pool does not
- * proliferate (sle_rhs). */
-#define CAR_E0 1e-7
-
 /* Quantities the RHS and the readouts share. */
 typedef struct sle_alg {
   double ic;      /* immune-complex index */
@@ -643,7 +641,7 @@ static int sle_rhs(double t, const double *y, double *f, const double *p, void *
   const double Er = y[S_car_e], Mr = y[S_car_m], Xr = y[S_car_x], bEr = y[S_bcar_e], bMr = y[S_bcar_m];
   const double E = fmax(Er, 0.0), M = fmax(Mr, 0.0), X = fmax(Xr, 0.0);
   const double bE = fmax(bEr, 0.0), bM = fmax(bMr, 0.0);
-  const double eE = E * E / (E + CAR_E0), ebE = bE * bE / (bE + CAR_E0);
+  const double eE = E * E / (E + p[P_car_e0]), ebE = bE * bE / (bE + p[P_car_e0]);
   const double ctot = E + M + X + bE + bM;
   const double hb = p[P_car_hboost];
   const double hfac = (1.0 - hb) + hb / (1.0 + p[P_car_eta] * (T + ctot) / p[P_t_0]);
@@ -811,7 +809,7 @@ static void jac_car_product(double *J, const double *p, const double *y, int e, 
   const double srho = p[D_STEIN_RHO], alpha = p[P_car_alpha], hom = p[P_car_hom];
   const double sgrow = srho * sw - alpha * (1.0 - sw);
   /* Proliferation on eE = E+^2/(E+ + e0) (sle_rhs). */
-  const double Ep = E > 0.0 ? E : 0.0, e0 = CAR_E0;
+  const double Ep = E > 0.0 ? E : 0.0, e0 = p[P_car_e0];
   const double eE = Ep * Ep / (Ep + e0), deE = Ep * (Ep + 2.0 * e0) / ((Ep + e0) * (Ep + e0));
   JE(e, e) += w1 * (rho * (ag + hom) * hfac * deE - (kem + de + kex * ag)) + ws * sgrow;
   JE(e, m) += w1 * kme * ag;
