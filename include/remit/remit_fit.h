@@ -261,8 +261,23 @@ typedef struct remit_fit_param {
   int log_scale;         /* 1: search log(value) (both bounds > 0) */
 } remit_fit_param;
 
+/* The per-target term of the discrepancy, of z = (m_t - y_t) / s_t:
+ *   REMIT_FIT_SQUARED  z^2
+ *   REMIT_FIT_HINGE    max(0, |z| - 1)^2: zero while the simulated mean is
+ *                      within one published-size standard error of the
+ *                      published value, so targets already inside cost
+ *                      nothing and the fit spends its moves on those outside
+ *                      (closer to validation's "inside the 95 % interval"). */
+typedef enum remit_fit_objective {
+  REMIT_FIT_SQUARED = 0,
+  REMIT_FIT_HINGE = 1
+} remit_fit_objective;
+
+double remit_fit_term(remit_fit_objective objective, double z);
+
 typedef struct remit_fit_options {
   remit_eval_options eval;  /* replicates per evaluation (default 2) etc. */
+  remit_fit_objective objective; /* default REMIT_FIT_SQUARED */
   int n_starts;          /* multi-start: 1 from the current values + random starts (default 3) */
   int max_evals;         /* per start (default 60) */
   double xtol_rel;       /* on the unit-scaled parameters (default 1e-3) */
@@ -282,7 +297,8 @@ typedef struct remit_fit_result {
 } remit_fit_result;
 
 /* The discrepancy minimised:
- *   D(theta) = sum over fit targets t of ((m_t(theta) - y_t) / s_t)^2
+ *   D(theta) = sum over fit targets t of term(z_t), z_t = (m_t(theta) - y_t) / s_t
+ * (term: remit_fit_term above)
  * with m_t the mean across replicates of the simulated statistic, y_t the
  * published value and s_t its scale: for proportions the binomial standard
  * error sqrt(max(y(1-y), 1/n) / n) with n the published n (or the simulated

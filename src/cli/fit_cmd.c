@@ -346,11 +346,13 @@ static void fit_help(FILE *f) {
   fprintf(f,
           "usage: remit fit --param NAME[=LOWER:UPPER] ... -o SET.csv [--targets FILE]\n"
           "                 [--map FILE] [--replicates R] [--starts S] [--max-evals E]\n"
-          "                 [--seed N] [--parameter-set START.csv] [--threads N] [--quiet]\n"
+          "                 [--seed N] [--objective squared|hinge]\n"
+          "                 [--parameter-set START.csv] [--threads N] [--quiet]\n"
           "\n"
           "Estimates the chosen parameters, within bounds, by minimising the discrepancy\n"
-          "  D = sum_t ((mean simulated statistic_t - published_t) / scale_t)^2\n"
-          "over the map's targets with used_for_fit = 1 (scale: the binomial SE of a trial\n"
+          "  D = sum_t term(z_t),  z_t = (mean simulated statistic_t - published_t) / scale_t\n"
+          "with term z^2 (squared, the default) or max(0, |z| - 1)^2 (hinge: targets within\n"
+          "one scale of the published value cost nothing), over the map's targets with used_for_fit = 1 (scale: the binomial SE of a trial\n"
           "of the published n; docs/validation.md).  nlopt Subplex, bounded, derivative-\n"
           "free; multi-start (S starts: the current values, then random); every evaluation\n"
           "reuses each scenario's seed (common random numbers).  Writes SET.csv, a\n"
@@ -361,6 +363,7 @@ static void fit_help(FILE *f) {
           "  --replicates R        replicate trials per evaluation (default 2)\n"
           "  --starts S            default 3;  --max-evals E per start (default 60)\n"
           "  --parameter-set FILE  start values (and values kept fixed) from a set\n"
+          "  --objective O         squared (default) or hinge\n"
           "Under mpirun or srun the processes share every evaluation's trials and take the\n"
           "same steps; rank 0 writes the same set as one process (docs/cluster.md).\n");
 }
@@ -388,6 +391,7 @@ int cmd_fit(int argc, char **argv) {
   const char *pspec[MAX_FIT_PARAMS];
   int np = 0, starts = 3, max_evals = 60;
   double seed = 1;
+  remit_fit_objective objective = REMIT_FIT_SQUARED;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = NULL;
     int r = opt_start("fit", fit_help, " (try remit fit --help)", argc, argv, &i, &c, &v);
@@ -415,6 +419,14 @@ int cmd_fit(int argc, char **argv) {
     } else if (strcmp(a, "--seed") == 0) {
       if (cli_parse_double("fit", a, v, &seed) || seed < 0) {
         return cli_usage_error("fit", "--seed: expected a whole number >= 0");
+      }
+    } else if (strcmp(a, "--objective") == 0) {
+      if (strcmp(v, "squared") == 0) {
+        objective = REMIT_FIT_SQUARED;
+      } else if (strcmp(v, "hinge") == 0) {
+        objective = REMIT_FIT_HINGE;
+      } else {
+        return cli_usage_error("fit", "--objective: '%s' is not squared or hinge", v);
       }
     } else {
       return cli_usage_error("fit", "unknown option '%s' (try remit fit --help)", a);
@@ -492,6 +504,7 @@ int cmd_fit(int argc, char **argv) {
   fo.eval.workdir = c.workdir;
   fo.eval.base = ps;
   fo.eval.mpi_comm = mpi.comm;
+  fo.objective = objective;
   fo.n_starts = starts;
   fo.max_evals = max_evals;
   fo.seed = (uint64_t)seed;
@@ -528,12 +541,14 @@ int cmd_fit(int argc, char **argv) {
   size_t l = (size_t)snprintf(prov, cap,
                               "remit parameter set, written by remit fit (%s) on %s\n"
                               "targets: %s; map: %s; start set: %s\n"
-                              "objective: D = sum ((mean sim - published) / scale)^2 "
-                              "(docs/validation.md); D start %.6g -> D best %.6g\n"
+                              "objective: %s (docs/validation.md); D start %.6g -> D best %.6g\n"
                               "nlopt LN_SBPLX, %d starts, %d evaluations (code %d), seed %.0f, "
                               "%d replicates per evaluation, %.0f s\n"
                               "fitted (bounds):",
                               remit_version(), when, t->path, m->path, c.pset ? c.pset : "model table",
+                              objective == REMIT_FIT_HINGE
+                                  ? "D = sum max(0, |mean sim - published| / scale - 1)^2 (hinge)"
+                                  : "D = sum ((mean sim - published) / scale)^2",
                               res.objective0, res.objective, starts, res.n_evals, res.nlopt_code,
                               seed, c.replicates, dt);
   for (int k = 0; k < np && l < cap; k++) {

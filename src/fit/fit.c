@@ -3,8 +3,8 @@
  * fit.c: estimating model parameters from published trial results.
  *
  * The discrepancy (docs/validation.md, remit_fit_scale in remit_fit.h)
- *   D(theta) = sum_t ((m_t(theta) - y_t) / s_t)^2
- * compares the mean across R replicate virtual trials of each fit target's
+ *   D(theta) = sum_t term(z_t),  z_t = (m_t(theta) - y_t) / s_t,
+ * term z^2 (squared) or max(0, |z| - 1)^2 (hinge), compares the mean across R replicate virtual trials of each fit target's
  * simulated statistic, m_t, with the published value y_t, scaled by the
  * sampling error s_t of a trial of the published size.  It is minimised with
  * nlopt's Subplex (NLOPT_LN_SBPLX; Rowan 1990), derivative-free and bounded,
@@ -55,6 +55,14 @@ double remit_fit_scale(const remit_target *t, remit_map_stat stat, double sim_ar
     return sqrt(fmax(fabs(y), 1.0 / e) / e);
   }
   return fmax(0.1 * fabs(y), 1.0);
+}
+
+double remit_fit_term(remit_fit_objective objective, double z) {
+  if (objective == REMIT_FIT_HINGE) {
+    double excess = fmax(fabs(z) - 1.0, 0.0);
+    return excess * excess;
+  }
+  return z * z;
 }
 
 typedef struct fit_state {
@@ -110,7 +118,7 @@ static double objective(unsigned n, const double *u, double *grad, void *data) {
     /* A statistic the trial could not produce (no evaluable patient) is a
      * large, finite penalty, so the optimiser moves away from it. */
     double z = isfinite(m) ? (m - t->value) / s : 1e3;
-    d += z * z;
+    d += remit_fit_term(F->opt->objective, z);
   }
   F->n_evals++;
   if (F->opt->progress &&
@@ -129,6 +137,9 @@ remit_status remit_fit(remit_context *ctx, const remit_targets *targets, const r
                        const remit_fit_options *opt, remit_fit_result *result) {
   if (!ctx || !targets || !map || !params || n_params < 1 || !x || !opt || !result) {
     return REMIT_ERROR(ctx, REMIT_ERR_ARG, "remit_fit: bad arguments");
+  }
+  if (opt->objective != REMIT_FIT_SQUARED && opt->objective != REMIT_FIT_HINGE) {
+    return REMIT_ERROR(ctx, REMIT_ERR_ARG, "fit: unknown objective %d", (int)opt->objective);
   }
   const remit_model_spec *spec = remit_spec_sle();
   for (int i = 0; i < n_params; i++) {

@@ -536,6 +536,13 @@ static void test_scale(void) {
   REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_MEAN, 12), 1.0, 1e-12);
   t.value = 110;
   REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_KM_MEDIAN, 5), 11.0, 1e-12);
+  /* The terms of D: squared everywhere; the hinge free within one scale of
+   * the published value on either side, then squared in the excess. */
+  REMIT_CHECK_REL(remit_fit_term(REMIT_FIT_SQUARED, -3.0), 9.0, 1e-15);
+  REMIT_CHECK(remit_fit_term(REMIT_FIT_HINGE, 0.99) == 0.0, "hinge: inside one scale costs 0");
+  REMIT_CHECK(remit_fit_term(REMIT_FIT_HINGE, -1.0) == 0.0, "hinge: the edge costs 0");
+  REMIT_CHECK_REL(remit_fit_term(REMIT_FIT_HINGE, 3.0), 4.0, 1e-15);
+  REMIT_CHECK_REL(remit_fit_term(REMIT_FIT_HINGE, -2.5), 2.25, 1e-15);
 }
 
 int main(void) {
