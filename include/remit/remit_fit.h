@@ -191,6 +191,7 @@ typedef struct remit_eval_options {
 typedef struct remit_sim_stat {
   int n_reps;            /* replicates with a value */
   double median, lower, upper, mean; /* across replicates; [lower, upper] central `level` */
+  double sd;             /* across replicates (divisor n - 1); NaN with one */
   double arm_n;          /* median evaluable n of the arm */
 } remit_sim_stat;
 
@@ -264,10 +265,12 @@ typedef struct remit_fit_param {
 /* The per-target term of the discrepancy, of z = (m_t - y_t) / s_t:
  *   REMIT_FIT_SQUARED  z^2
  *   REMIT_FIT_HINGE    max(0, |z| - 1)^2: zero while the simulated mean is
- *                      within one published-size standard error of the
- *                      published value, so targets already inside cost
- *                      nothing and the fit spends its moves on those outside
- *                      (closer to validation's "inside the 95 % interval"). */
+ *                      within one scale of the published value, so targets
+ *                      already inside cost nothing and the fit spends its
+ *                      moves on those outside (closer to validation's
+ *                      "inside the 95 % interval").  With >= 3 replicates
+ *                      the hinge's scale is the larger of s_t (below) and
+ *                      the SD of the statistic across the replicates. */
 typedef enum remit_fit_objective {
   REMIT_FIT_SQUARED = 0,
   REMIT_FIT_HINGE = 1

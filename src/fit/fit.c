@@ -115,6 +115,12 @@ static double objective(unsigned n, const double *u, double *grad, void *data) {
     const remit_target *t = &F->targets->rows[mr->target];
     double m = F->sim[i].mean;
     double s = remit_fit_scale(t, mr->stat, F->sim[i].arm_n);
+    if (F->opt->objective == REMIT_FIT_HINGE && F->sim[i].n_reps >= 3 && isfinite(F->sim[i].sd)) {
+      /* The hinge's unit is the larger of that scale and the replicate
+       * trials' own spread, which validation's interval shows: for a mean
+       * or median of a small trial it is wider than max(0.1 |y|, 1). */
+      s = fmax(s, F->sim[i].sd);
+    }
     /* A statistic the trial could not produce (no evaluable patient) is a
      * large, finite penalty, so the optimiser moves away from it. */
     double z = isfinite(m) ? (m - t->value) / s : 1e3;
