@@ -168,6 +168,10 @@ remit_status remit_paramset_apply(remit_context *ctx, const remit_paramset *ps,
 typedef struct remit_eval_options {
   int replicates;        /* > 0: replicate trials per scenario, overriding the map's */
   int default_replicates;/* replicates where the map says 0 (default 50) */
+  /* In (0, 1], with replicates 0: each scenario runs this share of the
+   * map's replicate count (at least 3), so a fit spends its trials where
+   * the map does: many for the 5-18-patient studies, few for the RCTs. */
+  double replicate_fraction;
   int threads;           /* worker threads per trial (0: 1) */
   const char *workdir;   /* folder for the run stores (created; required) */
   const remit_paramset *base; /* NULL, or typical values applied to every scenario */

@@ -346,7 +346,7 @@ static void fit_help(FILE *f) {
   fprintf(f,
           "usage: remit fit --param NAME[=LOWER:UPPER] ... -o SET.csv [--targets FILE]\n"
           "                 [--map FILE] [--replicates R] [--starts S] [--max-evals E]\n"
-          "                 [--seed N] [--objective squared|hinge]\n"
+          "                 [--seed N] [--objective squared|hinge] [--replicate-fraction F]\n"
           "                 [--parameter-set START.csv] [--threads N] [--quiet]\n"
           "\n"
           "Estimates the chosen parameters, within bounds, by minimising the discrepancy\n"
@@ -361,6 +361,8 @@ static void fit_help(FILE *f) {
           "  --param NAME[=LO:HI]  a parameter to fit; default bounds value/4 .. value*4\n"
           "                        inside the table's range (log scale when positive)\n"
           "  --replicates R        replicate trials per evaluation (default 2)\n"
+          "  --replicate-fraction F  instead: F (0 < F <= 1) of each target's replicate count\n"
+          "                        in the map, at least 3 (many for small studies, few for RCTs)\n"
           "  --starts S            default 3;  --max-evals E per start (default 60)\n"
           "  --parameter-set FILE  start values (and values kept fixed) from a set\n"
           "  --objective O         squared (default) or hinge\n"
@@ -392,6 +394,7 @@ int cmd_fit(int argc, char **argv) {
   int np = 0, starts = 3, max_evals = 60;
   double seed = 1;
   remit_fit_objective objective = REMIT_FIT_SQUARED;
+  double rep_fraction = 0.0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = NULL;
     int r = opt_start("fit", fit_help, " (try remit fit --help)", argc, argv, &i, &c, &v);
@@ -419,6 +422,10 @@ int cmd_fit(int argc, char **argv) {
     } else if (strcmp(a, "--seed") == 0) {
       if (cli_parse_double("fit", a, v, &seed) || seed < 0) {
         return cli_usage_error("fit", "--seed: expected a whole number >= 0");
+      }
+    } else if (strcmp(a, "--replicate-fraction") == 0) {
+      if (cli_parse_double("fit", a, v, &rep_fraction) || !(rep_fraction > 0.0 && rep_fraction <= 1.0)) {
+        return cli_usage_error("fit", "--replicate-fraction: expected a number in (0, 1]");
       }
     } else if (strcmp(a, "--objective") == 0) {
       if (strcmp(v, "squared") == 0) {
@@ -499,7 +506,8 @@ int cmd_fit(int argc, char **argv) {
   }
   fit_progress fp = {!c.quiet, params};
   remit_fit_options fo = {0};
-  fo.eval.replicates = c.replicates;
+  fo.eval.replicates = rep_fraction > 0.0 ? 0 : c.replicates;
+  fo.eval.replicate_fraction = rep_fraction;
   fo.eval.threads = c.threads;
   fo.eval.workdir = c.workdir;
   fo.eval.base = ps;
@@ -535,6 +543,12 @@ int cmd_fit(int argc, char **argv) {
     rc = CLI_FAIL;
     goto done;
   }
+  char reps_text[96];
+  if (rep_fraction > 0.0) {
+    snprintf(reps_text, sizeof reps_text, "%g of the map's replicates (at least 3)", rep_fraction);
+  } else {
+    snprintf(reps_text, sizeof reps_text, "%d replicates", c.replicates);
+  }
   time_t now = time(NULL);
   char when[64];
   strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -543,14 +557,14 @@ int cmd_fit(int argc, char **argv) {
                               "targets: %s; map: %s; start set: %s\n"
                               "objective: %s (docs/validation.md); D start %.6g -> D best %.6g\n"
                               "nlopt LN_SBPLX, %d starts, %d evaluations (code %d), seed %.0f, "
-                              "%d replicates per evaluation, %.0f s\n"
+                              "%s per evaluation, %.0f s\n"
                               "fitted (bounds):",
                               remit_version(), when, t->path, m->path, c.pset ? c.pset : "model table",
                               objective == REMIT_FIT_HINGE
                                   ? "D = sum max(0, |mean sim - published| / scale - 1)^2 (hinge)"
                                   : "D = sum ((mean sim - published) / scale)^2",
                               res.objective0, res.objective, starts, res.n_evals, res.nlopt_code,
-                              seed, c.replicates, dt);
+                              seed, reps_text, dt);
   for (int k = 0; k < np && l < cap; k++) {
     l += (size_t)snprintf(prov + l, cap - l, " %s [%g, %g]", names[k], params[k].lower,
                           params[k].upper);

@@ -199,7 +199,7 @@ remit_status remit_fit(remit_context *ctx, const remit_targets *targets, const r
     ub[i] = 1.0;
   }
   remit_eval_options eo = opt->eval;
-  if (eo.replicates <= 0) {
+  if (eo.replicates <= 0 && !(eo.replicate_fraction > 0.0)) {
     eo.replicates = 2;
   }
   if ((st = remit_evaluator_create(ctx, map, rows, n_fit, &eo, &ev)) != REMIT_OK) {

@@ -168,6 +168,10 @@ remit_status remit_evaluator_create(remit_context *ctx, const remit_map *map, co
   ev->map = map;
   ev->opt = *opt;
   ev->n_rows = n_rows;
+  if (!(opt->replicate_fraction >= 0.0 && opt->replicate_fraction <= 1.0)) {
+    return REMIT_ERROR(ctx, REMIT_ERR_RANGE, "replicate fraction %g is not in (0, 1]",
+                       opt->replicate_fraction);
+  }
   int def = opt->default_replicates > 0 ? opt->default_replicates : 50;
   for (int i = 0; i < n_rows && st == REMIT_OK; i++) {
     if (rows[i] < 0 || rows[i] >= map->n) {
@@ -215,6 +219,10 @@ remit_status remit_evaluator_create(remit_context *ctx, const remit_map *map, co
       break;
     }
     int r = opt->replicates > 0 ? opt->replicates : mr->replicates > 0 ? mr->replicates : def;
+    if (opt->replicates <= 0 && opt->replicate_fraction > 0.0) {
+      r = (int)ceil(opt->replicate_fraction * r);
+      r = r < 3 ? 3 : r;
+    }
     e->reps = r > e->reps ? r : e->reps;
   }
   /* Every rank set up, or none goes on (rank 0's message wins). */

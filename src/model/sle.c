@@ -210,8 +210,8 @@
     SRC_CAL "rituximab reach on tissue autoreactive B: remission then relapse after rituximab in refractory SLE (Catapano 2010: 87% remission, 67% relapse at median 11 months [V-abs]); incomplete depletion (Gomez Mendez 2018 CJASN 78% [V-abs]); LUNAR rituximab arm ORR 0.569 [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.04") \
   X(bel_cl, 0.204, "L/day", 0.0, 0.01, 10.0, "Struemper 2018 Clin Pharmacokinet CL [V] models.md 6") \
   X(bel_v, 4.95, "L", 0.0, 0.5, 50.0, "derived: Vc + Vp = 2.30 + 2.65 L (Struemper 2018 [V])") \
-  X(bel_kd, 2.0, "mg/L", 0.0, 1e-5, 100.0,                                                      \
-    SRC_CAL "in vivo effective BAFF neutralisation constant (tissue exposure, membrane BAFF and APRIL not modelled): BLISS-52 1 vs 10 mg/kg SRI-4 [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md); the in vitro KD is 0.0403 mg/L = 0.274 nM x 147 kDa (Marcantonio 2022 [V])") \
+  X(bel_kd, 2.094, "mg/L", 0.0, 1e-5, 100.0,                                                      \
+    SRC_CAL "in vivo effective BAFF neutralisation constant (tissue exposure, membrane BAFF and APRIL not modelled): BLISS-52 1 vs 10 mg/kg SRI-4 [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md); the in vitro KD is 0.0403 mg/L = 0.274 nM x 147 kDa (Marcantonio 2022 [V]) (remit fit, hinge objective, 2026-11-22: params/default_fit.csv, the used_for_fit targets of validation/map.csv, docs/validation.md; hand calibration 2.0)") \
   X(anf_cl, 0.193, "L/day", 0.0, 0.01, 10.0, "Almquist 2022 J Clin Pharmacol CL (IFNGS-high) [V] models.md 6") \
   X(anf_v, 6.23, "L", 0.0, 0.5, 50.0, "derived: Vc + Vp = 2.93 + 3.30 L (Almquist 2022 [V])")   \
   X(anf_ic50, 0.105, "mg/L", 0.0, 1e-5, 100.0, "derived: Kss 0.712 nM x 148 kDa (Almquist 2022 [V])") \
@@ -272,10 +272,10 @@
     SRC_CAL "BILAG-like grade C (mild) from half the lowest SLEDAI item threshold of the domain [GAP mapping]") \
   X(bilag_b, 1.5, "x item threshold", 0.0, 0.0, 100.0,                                        \
     SRC_CAL "BILAG-like grade B (moderate; 1 = where the domain's first SLEDAI item appears): TULIP-2 and pooled BICLA, both arms [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md) [GAP mapping]") \
-  X(bilag_a, 5.0, "x item threshold", 0.0, 0.0, 100.0,                                        \
-    SRC_CAL "BILAG-like grade A (severe): about th_vasculitis/th_rash and th_myositis/th_arthritis [GAP mapping]") \
-  X(pga_k, 4.63, "x item threshold", 0.0, 0.01, 100.0,                                          \
-    SRC_CAL "PGA proxy 3 A^h/(A^h + K^h), A = sum of organ activities in units of each organ's first SLEDAI item threshold: baseline PGA ~1.4 in BLISS-type populations [M] [GAP mapping]") \
+  X(bilag_a, 4.761, "x item threshold", 0.0, 0.0, 100.0,                                        \
+    SRC_CAL "BILAG-like grade A (severe): about th_vasculitis/th_rash and th_myositis/th_arthritis [GAP mapping] (remit fit, hinge objective, 2026-11-22: params/default_fit.csv, the used_for_fit targets of validation/map.csv, docs/validation.md; hand calibration 5.0)") \
+  X(pga_k, 3.906, "x item threshold", 0.0, 0.01, 100.0,                                          \
+    SRC_CAL "PGA proxy 3 A^h/(A^h + K^h), A = sum of organ activities in units of each organ's first SLEDAI item threshold: baseline PGA ~1.4 in BLISS-type populations [M] [GAP mapping] (remit fit, hinge objective, 2026-11-22: params/default_fit.csv, the used_for_fit targets of validation/map.csv, docs/validation.md; hand calibration 4.63)") \
   X(pga_h, 3.0, "-", 0.0, 0.5, 10.0,                                                            \
     SRC_CAL "steepness of the PGA proxy: activity below the item thresholds scores near 0 (clinical SLEDAI 0 with PGA < 0.5 in DORIS, BLISS pooled DORIS 8.4 % [V]) [GAP mapping]") \
   X(crs_il6_1, 20.0, "pg/mL", 0.0, 0.0, 1e6,                                                    \
@@ -308,14 +308,14 @@
   X(inf_gc_e, 1.0, "-", 0.0, 0.0, 100.0, "[M] GC doubles infection risk at high doses, unverified") \
   X(inf_gc_ed50, 10.0, "mg/day", 0.0, 0.1, 1000.0, "[M] prednisone dose for half the GC infection effect, unverified") \
   /* --- environmental flare triggers (infection, UV, stress, non-adherence) ----------------- */ \
-  X(flare_rate, 1.1, "1/year", 0.0, 0.0, 10.0,                                                  \
-    SRC_CAL "Poisson rate of flare_trigger events the trial engine draws (not used by the RHS): not every trigger makes a flare, so the trigger rate exceeds the flare rate; TULIP pooled BILAG flare rates 0.67/0.51 per patient-year [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.65, Petri 1991's flare rate [V]") \
-  X(trig_k, 0.2, "1/day", 0.0, 0.01, 10.0,                                                       \
-    SRC_CAL "trigger (infection, UV burst, missed doses) fades with t1/2 3.5 d, the organ response lasting 2-4 weeks: TULIP flare rates with SRI-4/BICLA at week 52 (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.05 [GAP]") \
-  X(trig_org, 8.0, "1/event", 0.0, 0.0, 100.0,                                                   \
-    SRC_CAL "trigger's direct, organ-level amplification of the inflammatory drive (UV on skin, infection on joints and serosa) without feeding the autoreactive loop: flares that come and go without lowering week-52 responses, TULIP pooled flare rates [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md) [GAP]") \
-  X(trig_ag, 0.5, "1/event", 0.0, 0.0, 20.0,                                                    \
-    SRC_CAL "extra nuclear self-antigen (apoptosis, NETosis) per event, as a multiplier on immune complexes formed per anti-dsDNA (feeds the autoreactive loop: re-ignites disease after rituximab, not after a CAR-T reset); with trig_org one event gives a SLEDAI-2K rise >= 3 in active disease (flare definition, clinical.md 4.1) (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 1.5")
+  X(flare_rate, 1.089, "1/year", 0.0, 0.0, 10.0,                                                  \
+    SRC_CAL "Poisson rate of flare_trigger events the trial engine draws (not used by the RHS): not every trigger makes a flare, so the trigger rate exceeds the flare rate; TULIP pooled BILAG flare rates 0.67/0.51 per patient-year [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.65, Petri 1991's flare rate [V] (remit fit, hinge objective, 2026-11-22: params/default_fit.csv, the used_for_fit targets of validation/map.csv, docs/validation.md; hand calibration 1.1)") \
+  X(trig_k, 0.2468, "1/day", 0.0, 0.01, 10.0,                                                       \
+    SRC_CAL "trigger (infection, UV burst, missed doses) fades with t1/2 2.8 d (3.5 d in the hand calibration), the organ response lasting 2-4 weeks: TULIP flare rates with SRI-4/BICLA at week 52 (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 0.05 [GAP] (remit fit, hinge objective, 2026-11-22: params/default_fit.csv, the used_for_fit targets of validation/map.csv, docs/validation.md; hand calibration 0.2)") \
+  X(trig_org, 8.334, "1/event", 0.0, 0.0, 100.0,                                                   \
+    SRC_CAL "trigger's direct, organ-level amplification of the inflammatory drive (UV on skin, infection on joints and serosa) without feeding the autoreactive loop: flares that come and go without lowering week-52 responses, TULIP pooled flare rates [V] (hand calibration with remit validate, 2026-11-22, docs/validation.md) [GAP] (remit fit, hinge objective, 2026-11-22: params/default_fit.csv, the used_for_fit targets of validation/map.csv, docs/validation.md; hand calibration 8.0)") \
+  X(trig_ag, 0.4135, "1/event", 0.0, 0.0, 20.0,                                                    \
+    SRC_CAL "extra nuclear self-antigen (apoptosis, NETosis) per event, as a multiplier on immune complexes formed per anti-dsDNA (feeds the autoreactive loop: re-ignites disease after rituximab, not after a CAR-T reset); with trig_org one event gives a SLEDAI-2K rise >= 3 in active disease (flare definition, clinical.md 4.1) (hand calibration with remit validate, 2026-11-22, docs/validation.md); was 1.5 (remit fit, hinge objective, 2026-11-22: params/default_fit.csv, the used_for_fit targets of validation/map.csv, docs/validation.md; hand calibration 0.5)")
 
 /* Parameter indices. */
 enum {

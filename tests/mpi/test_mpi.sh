@@ -102,6 +102,17 @@ else
 fi
 grep -q "D start .* -> D best" "$T/set2.csv" && pass "the set's provenance records the objective" ||
   fail "no objective in the 2-rank set's provenance"
+# The hinge objective with a share of the map's replicates (the shipped
+# fit's options) under 2 ranks: same set as one process, and it says so.
+FH=("${VA[@]}" --param car_dm --starts 1 --max-evals 3 --objective hinge --replicate-fraction 0.5)
+"$REMIT" fit "${FH[@]}" -o "$T/hinge1.csv" --workdir "$T/h1.runs" >/dev/null 2>&1 || fail "plain hinge fit"
+if "${run2[@]}" "$REMIT" fit "${FH[@]}" -o "$T/hinge2.csv" --workdir "$T/h2.runs" >/dev/null 2>&1 &&
+  grep -q "(hinge)" "$T/hinge2.csv" && grep -q "0.5 of the map's replicates" "$T/hinge2.csv" &&
+  cmp -s <(grep -v '^#' "$T/hinge1.csv") <(grep -v '^#' "$T/hinge2.csv"); then
+  pass "hinge fit with --replicate-fraction: provenance says so, 2 ranks = 1 process"
+else
+  fail "hinge fit with --replicate-fraction"
+fi
 
 # The library-level checks, under the same launcher, with two and three
 # ranks (chunks are dealt on demand: more workers, other interleavings).

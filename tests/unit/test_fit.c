@@ -283,6 +283,16 @@ static void test_map_and_validate(remit_context *ctx) {
     REMIT_CHECK(s.n_reps == 2, "2 replicates read back");
   }
   remit_evaluator_destroy(&ev);
+  /* A share of the map's replicates (fit --replicate-fraction): 0.5 of the
+   * row's 3 is 2, raised to the floor of 3; outside (0, 1] is refused. */
+  eo.replicates = 0;
+  eo.replicate_fraction = 0.5;
+  REMIT_CHECK_STATUS(remit_evaluator_create(ctx, m, idx, 1, &eo, &ev), REMIT_OK);
+  REMIT_CHECK(ev && remit_evaluator_cost(ev) == 12, "fraction: 3 replicates x 4 patients (%ld)",
+              ev ? (long)remit_evaluator_cost(ev) : -1L);
+  remit_evaluator_destroy(&ev);
+  eo.replicate_fraction = 1.5;
+  REMIT_CHECK_STATUS(remit_evaluator_create(ctx, m, idx, 1, &eo, &ev), REMIT_ERR_RANGE);
   remit_map_destroy(&m);
   remit_targets_destroy(&t);
 }
@@ -545,6 +555,29 @@ static void test_scale(void) {
   REMIT_CHECK_REL(remit_fit_term(REMIT_FIT_HINGE, -2.5), 2.25, 1e-15);
 }
 
+/* The shipped defaults are remit fit's output: every value of the fitted
+ * set params/default_fit.csv is the model table's value, to the 4
+ * significant digits the table keeps (docs/validation.md, "Calibration"). */
+static void test_shipped_defaults_are_fitted(remit_context *ctx) {
+  const remit_model_spec *spec = remit_spec_sle();
+  remit_paramset *ps = NULL;
+  REMIT_CHECK_STATUS(remit_paramset_load(ctx, REMIT_TEST_DATA_DIR "/../../params/default_fit.csv",
+                                         spec, &ps),
+                     REMIT_OK);
+  REMIT_CHECK(ps && ps->n >= 1, "the fitted set has values");
+  REMIT_CHECK(ps && strstr(ps->provenance, "written by remit fit"), "it is remit fit's output");
+  for (int i = 0; ps && i < ps->n; i++) {
+    int j = remit_spec_param_index(spec, ps->names[i]);
+    REMIT_CHECK(j >= 0, "%s is a parameter", ps->names[i]);
+    if (j >= 0) {
+      REMIT_CHECK(fabs(spec->params[j].value - ps->values[i]) <= 5e-4 * fabs(ps->values[i]),
+                  "table %s = %.6g is the fitted %.6g", ps->names[i], spec->params[j].value,
+                  ps->values[i]);
+    }
+  }
+  remit_paramset_destroy(&ps);
+}
+
 int main(void) {
   snprintf(dir, sizeof dir, "/tmp/remit_test_fit_XXXXXX");
   if (!mkdtemp(dir)) {
@@ -560,6 +593,7 @@ int main(void) {
   test_elasticities(ctx);
   test_morris(ctx);
   test_scale();
+  test_shipped_defaults_are_fitted(ctx);
   remit_context_destroy(&ctx);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
