@@ -122,8 +122,13 @@ typedef struct trial {
   /* Virtual-population selection (NULL vp without a vpop block). */
   remit__vpop *vp;
   int vp_rd[REMIT_VPOP_MAX_TARGETS]; /* readout index of each target */
-  vcand *vc;                         /* this replicate's candidates, ascending pid */
+  vcand *vc;                         /* the last enrolment's candidates, ascending pid */
   long n_vc, cap_vc;
+  /* The candidates of the replicate being written (T->vc, or under MPI the
+   * rank's cached enrolment of that replicate: rank 0 may enrol one
+   * replicate while it still writes chunks of another). */
+  const vcand *sel;
+  long n_sel;
   vcand *batch;                      /* candidates decided ahead (in parallel) */
   long *batch_pid;                   /* their indices ... */
   double *batch_x;                   /* ... and baselines (cap_batch × n_targets) */
@@ -593,18 +598,18 @@ static remit_status vpop_consider(trial *T, worker *workers, int n_workers, int 
   return REMIT_OK;
 }
 
-/* This replicate's candidate `pid`, or NULL. */
+/* The written replicate's candidate `pid` (T->sel), or NULL. */
 static const vcand *vpop_find(const trial *T, long pid) {
-  long lo = 0, hi = T->n_vc;
+  long lo = 0, hi = T->n_sel;
   while (lo < hi) {
     long mid = lo + (hi - lo) / 2;
-    if (T->vc[mid].pid < pid) {
+    if (T->sel[mid].pid < pid) {
       lo = mid + 1;
     } else {
       hi = mid;
     }
   }
-  return lo < T->n_vc && T->vc[lo].pid == pid ? &T->vc[lo] : NULL;
+  return lo < T->n_sel && T->sel[lo].pid == pid ? &T->sel[lo] : NULL;
 }
 
 /* The selection's description in the run table (docs/outputs.md). */
@@ -1506,6 +1511,8 @@ typedef struct rep_cache {
   int rep;          /* -1: empty */
   enrolled *e;
   long n, n_screened;
+  vcand *vc;        /* its virtual-population candidates (owned), or NULL */
+  long n_vc;
 } rep_cache;
 
 /* Makes one of the two entries hold replicate `rep`, reusing one that does,
@@ -1520,10 +1527,16 @@ static remit_status rep_get(trial *T, worker *workers, int n_workers, rep_cache 
   }
   rep_cache *x = c[0].rep == keep && keep >= 0 ? &c[1] : &c[0];
   remit__free(T->ctx, x->e);
-  *x = (rep_cache){-1, NULL, 0, 0};
+  remit__free(T->ctx, x->vc);
+  *x = (rep_cache){-1, NULL, 0, 0, NULL, 0};
   remit_status st = enrol(T, workers, n_workers, rep, &x->e, &x->n, &x->n_screened);
   if (st == REMIT_OK) {
     x->rep = rep;
+    /* The entry takes the candidates: the next enrolment starts a new list. */
+    x->vc = T->vc;
+    x->n_vc = T->n_vc;
+    T->vc = NULL;
+    T->n_vc = T->cap_vc = 0;
   }
   *out = x;
   return st;
@@ -1757,6 +1770,8 @@ static remit_status deal_write(deal *G, remit__store *store, deal_slot *sl, int 
   const long from = (long)chunk * G->chunk_size;
   const int m = (int)(c->n - from < G->chunk_size ? c->n - from : G->chunk_size);
   const enrolled *e = c->e + from;
+  T->sel = c->vc;
+  T->n_sel = c->n_vc;
   /* Unpack from the slot's buffer (swapped in as D->msg for the call). */
   slot_swap(sl, D);
   D->msg_len = sl->len;
@@ -1899,7 +1914,7 @@ static remit_status deal_run(trial *T, remit__store *store, worker *workers, int
                              long *done, long total, dist *D) {
   const int reps = T->sc->replicates;
   deal G = {T, D, workers, n_workers, chunk_size, reps, cb, NULL, 0, 0,
-            {{-1, NULL, 0, 0}, {-1, NULL, 0, 0}}, NULL, 0, 0, 0, 0, NULL, 0};
+            {{-1, NULL, 0, 0, NULL, 0}, {-1, NULL, 0, 0, NULL, 0}}, NULL, 0, 0, 0, 0, NULL, 0};
   remit_status st = REMIT_OK;
   G.first = remit__calloc(T->ctx, (size_t)reps + 1, sizeof(*G.first));
   G.n_slot = DEAL_DEPTH * (D->size - 1) + DEAL_OWN;
@@ -1941,6 +1956,7 @@ static remit_status deal_run(trial *T, remit__store *store, worker *workers, int
   }
   for (int k = 0; k < 2; k++) {
     remit__free(T->ctx, G.cache[k].e);
+    remit__free(T->ctx, G.cache[k].vc);
   }
   for (int k = 0; G.slot && k < G.n_slot; k++) {
     remit__free(T->ctx, G.slot[k].buf);
@@ -2310,6 +2326,8 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
   if (st != REMIT_OK) {
     return st;
   }
+  T->sel = T->vc;
+  T->n_sel = T->n_vc;
   if (sc->design.kind == REMIT_DESIGN_ESCALATION_3P3) {
     /* 3+3: cohorts of three at a level; 0/3 DLT escalate, 1/3 add three
      * (escalate if 1/6), otherwise stop.  Each cohort is one chunk. */

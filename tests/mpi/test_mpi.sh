@@ -50,16 +50,26 @@ n=$("$REMIT" export "$T/two.db" chunks | tail -n +2 | wc -l)
 # rank 0 records the same selection as one process.
 VP="$HERE/../data/scenarios/vpop_tiny.yaml"
 "$REMIT" trial "$VP" -o "$T/vone.db" --threads 1 --chunk-size 5 --quiet || fail "plain vpop trial"
-"${run2[@]}" "$REMIT" trial "$VP" -o "$T/vtwo.db" --threads 1 --chunk-size 5 --quiet >/dev/null 2>&1 ||
-  fail "mpirun -np 2 vpop trial"
-for t in patients vpop_selection outcomes; do
-  "$REMIT" export "$T/vone.db" "$t" >"$T/vone.$t.csv" 2>&1
-  "$REMIT" export "$T/vtwo.db" "$t" >"$T/vtwo.$t.csv" 2>&1
-  if [ "$(wc -l <"$T/vone.$t.csv")" -gt 1 ] && cmp -s "$T/vone.$t.csv" "$T/vtwo.$t.csv"; then
-    pass "vpop: table $t identical ($(wc -l <"$T/vone.$t.csv") lines)"
+# Small chunks and 3 ranks make rank 0 enrol the next replicate while it
+# still writes the last one's chunks (the selection it writes must be that
+# replicate's: a bug until 2026-11-22, 2 runs in 60 at 2 ranks under load and every
+# run at 3 ranks with chunk size 2).
+for np in 2 3; do
+  if "$MPIEXEC" --oversubscribe -np "$np" "${asroot[@]}" "$REMIT" trial "$VP" -o "$T/v$np.db" \
+    --threads 1 --chunk-size 2 --quiet >"$T/out" 2>"$T/err"; then
+    pass "mpirun -np $np vpop trial"
   else
-    fail "vpop: table $t differs between 1 process and 2 ranks"
+    fail "mpirun -np $np vpop trial: $(cat "$T/err")"
   fi
+  for t in patients vpop_selection outcomes; do
+    "$REMIT" export "$T/vone.db" "$t" >"$T/vone.$t.csv" 2>&1
+    "$REMIT" export "$T/v$np.db" "$t" >"$T/v$np.$t.csv" 2>&1
+    if [ "$(wc -l <"$T/vone.$t.csv")" -gt 1 ] && cmp -s "$T/vone.$t.csv" "$T/v$np.$t.csv"; then
+      pass "vpop: table $t identical at $np ranks ($(wc -l <"$T/vone.$t.csv") lines)"
+    else
+      fail "vpop: table $t differs between 1 process and $np ranks"
+    fi
+  done
 done
 
 # A failure on rank 0 (the store exists) is a failure of the whole job, at once.
