@@ -4,9 +4,10 @@
  *
  * The discrepancy (docs/validation.md, remit_fit_scale in remit_fit.h)
  *   D(theta) = sum_t term(z_t),  z_t = (m_t(theta) - y_t) / s_t,
- * term z^2 (squared) or max(0, |z| - 1)^2 (hinge), compares the mean across R replicate virtual trials of each fit target's
- * simulated statistic, m_t, with the published value y_t, scaled by the
- * sampling error s_t of a trial of the published size.  It is minimised with
+ * with term z^2 (squared) or max(0, |z| - 1)^2 (hinge), compares the mean
+ * across R replicate virtual trials of each fit target's simulated
+ * statistic, m_t, with the published value y_t, scaled by the sampling
+ * error s_t of a trial of the published size.  It is minimised with
  * nlopt's Subplex (NLOPT_LN_SBPLX; Rowan 1990), derivative-free and bounded,
  * over the parameters mapped to the unit cube (log scale where both bounds
  * are positive), from the current values and from (n_starts - 1) random
