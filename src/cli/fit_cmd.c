@@ -364,7 +364,7 @@ static void fit_help(FILE *f) {
           "                        inside the table's range (log scale when positive)\n"
           "  --replicates R        replicate trials per evaluation (default 2)\n"
           "  --replicate-fraction F  instead: F (0 < F <= 1) of each target's replicate count\n"
-          "                        in the map, at least 3 (many for small studies, few for RCTs)\n"
+          "                        in the map, at least 3 (most for the small studies)\n"
           "  --starts S            default 3;  --max-evals E per start (default 60)\n"
           "  --parameter-set FILE  start values (and values kept fixed) from a set\n"
           "  --objective O         squared (default) or hinge\n"
