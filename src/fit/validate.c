@@ -168,9 +168,9 @@ remit_status remit_evaluator_create(remit_context *ctx, const remit_map *map, co
   ev->map = map;
   ev->opt = *opt;
   ev->n_rows = n_rows;
-  if (!(opt->replicate_fraction >= 0.0 && opt->replicate_fraction <= 1.0)) {
-    return REMIT_ERROR(ctx, REMIT_ERR_RANGE, "replicate fraction %g is not in (0, 1]",
-                       opt->replicate_fraction);
+  if (st == REMIT_OK && !(opt->replicate_fraction >= 0.0 && opt->replicate_fraction <= 1.0)) {
+    st = REMIT_ERROR(ctx, REMIT_ERR_RANGE, "replicate fraction %g is not in (0, 1]",
+                     opt->replicate_fraction);
   }
   int def = opt->default_replicates > 0 ? opt->default_replicates : 50;
   for (int i = 0; i < n_rows && st == REMIT_OK; i++) {

@@ -307,7 +307,11 @@ remit_status remit_model_set_covariates(remit_model *m, const remit_covariates *
   if ((c->sex != 0 && c->sex != 1) || (c->renal != 0 && c->renal != 1)) {
     return REMIT_ERROR(m->ctx, REMIT_ERR_RANGE, "covariates sex and renal must be 0 or 1");
   }
-  if (memcmp(&m->cov, c, sizeof(*c)) != 0) {
+  /* Field by field: memcmp would also compare the struct's padding, which
+   * callers leave uninitialised. */
+  const remit_covariates *o = &m->cov;
+  if (o->age_y != c->age_y || o->sex != c->sex || o->weight_kg != c->weight_kg ||
+      o->height_cm != c->height_cm || o->sledai0 != c->sledai0 || o->renal != c->renal) {
     m->cov = *c;
     invalidate(m);
   }
