@@ -28,7 +28,8 @@ typedef enum remit__stream {
   REMIT_STREAM_EVENTS = 4,
   REMIT_STREAM_ALLOCATION = 5,
   REMIT_STREAM_TRIGGERS = 6, /* environmental flare triggers */
-  REMIT_STREAM_VPOP = 7      /* virtual-population acceptance (src/population/vpop.h) */
+  REMIT_STREAM_VPOP = 7,     /* virtual-population acceptance (src/population/vpop.h) */
+  REMIT_STREAM_FLUCTUATION = 8 /* visit-to-visit fluctuation of organ activity */
 } remit__stream;
 
 typedef struct remit__rng {

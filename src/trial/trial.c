@@ -47,7 +47,13 @@
 #include "trial/trial_mpi.h"
 
 #define MAX_EVENTS_PER_PATIENT 64
-#define MAX_TRIGGERS 256 /* flare triggers per patient (a Poisson count; 0.65/year) */
+#define MAX_TRIGGERS 256 /* flare triggers per patient (a Poisson count; about 1/year) */
+
+/* The organ-activity states that fluctuate from visit to visit (the BILAG
+ * domains the model grades from activity; renal disease is followed by its
+ * lab values, which carry the scenario's assay noise). */
+#define N_FLUCT 3
+static const char *const fluct_states[N_FLUCT] = {"muco", "msk", "sero"};
 #define DEFAULT_CHUNK 256
 
 /* Readouts of the SLE model the engine reads, by name. */
@@ -114,6 +120,10 @@ typedef struct trial {
   int in_pred;
   int in_trigger;   /* the model's flare_trigger input, -1 if none */
   int p_flare_rate; /* its rate parameter (1/year), -1 if none */
+  /* Visit-to-visit fluctuation of organ activity (docs/model.md §3.9):
+   * the model's act_cv and act_tau, -1 if none, and the organ states. */
+  int p_act_cv, p_act_tau;
+  int fl_state[N_FLUCT];
   int in_is[sizeof is_inputs / sizeof is_inputs[0]];
   arm_plan *arms;
   int max_doses;
@@ -155,6 +165,7 @@ typedef struct worker {
   remit_context *ctx;
   remit_model *m;
   double *Y, *R;
+  double *Yv, *Rv;                  /* one visit's observed state and readouts */
   remit_dose *doses;
   double *col[8];                   /* daily series for remit__daily */
   double cov[REMIT_N_COVARIATES];
@@ -280,6 +291,14 @@ static remit_status setup(trial *T) {
   T->in_pred = remit_spec_input_index(T->spec, "prednisone");
   T->in_trigger = remit_spec_input_index(T->spec, "flare_trigger");
   T->p_flare_rate = remit_spec_param_index(T->spec, "flare_rate");
+  T->p_act_cv = remit_spec_param_index(T->spec, "act_cv");
+  T->p_act_tau = remit_spec_param_index(T->spec, "act_tau");
+  for (int k = 0; k < N_FLUCT; k++) {
+    T->fl_state[k] = remit_spec_state_index(T->spec, fluct_states[k]);
+    if (T->fl_state[k] < 0) {
+      T->p_act_cv = -1; /* a model without these organs does not fluctuate */
+    }
+  }
   for (size_t k = 0; k < sizeof is_inputs / sizeof is_inputs[0]; k++) {
     T->in_is[k] = remit_spec_input_index(T->spec, is_inputs[k]);
   }
@@ -454,10 +473,63 @@ static remit_status load_patient(const trial *T, worker *w, int replicate, long 
   return st == REMIT_OK ? remit_model_set_covariates(w->m, &mc) : st;
 }
 
+/* Visit-to-visit fluctuation of organ activity, an Ornstein-Uhlenbeck
+ * process per organ in log activity (stationary SD s, correlation time
+ * tau days) sampled at the visit days, a patient's own stream.  The ODE
+ * gives the typical (median) course; what the assessor sees at a visit is
+ * that course times exp(eps): day-to-day waxing and waning the model does
+ * not resolve, plus assessment variability (docs/model.md §3.9). */
+typedef struct fluctuation {
+  double s, tau, last_day;
+  double eps[N_FLUCT];
+  int started;
+  remit__rng rng;
+} fluctuation;
+
+/* A patient's fluctuation (none where the model has no act_cv or it is 0),
+ * from the patient's own stream: the baseline visit sees the same draw in
+ * the virtual-population selection and in the trial. */
+static void fluctuation_start(const trial *T, const double *params, int replicate, long pid,
+                              fluctuation *f) {
+  memset(f, 0, sizeof(*f));
+  if (T->p_act_cv >= 0 && T->p_act_tau >= 0 && params[T->p_act_cv] > 0.0) {
+    double cv = params[T->p_act_cv];
+    f->s = sqrt(log1p(cv * cv));
+    f->tau = params[T->p_act_tau];
+    remit__rng_key(&f->rng, T->sc->seed, (uint64_t)replicate, (uint64_t)pid,
+                   REMIT_STREAM_FLUCTUATION);
+  }
+}
+
+/* The readouts a visit on grid row `row` sees: the model's, or with
+ * fluctuation those of the state with its organ activities perturbed. */
+static const double *visit_readouts(const trial *T, worker *w, int row, fluctuation *f) {
+  const int nr = T->spec->n_readouts, ns = T->spec->n_states;
+  const double *R = w->R + (size_t)row * nr;
+  if (!(f->s > 0.0)) {
+    return R;
+  }
+  double day = T->days[row];
+  double rho = f->started ? exp(-(day - f->last_day) / f->tau) : 0.0;
+  double innov = f->s * sqrt(1.0 - rho * rho);
+  memcpy(w->Yv, w->Y + (size_t)row * ns, sizeof(double) * (size_t)ns);
+  for (int k = 0; k < N_FLUCT; k++) {
+    f->eps[k] = rho * f->eps[k] + innov * gsl_ran_gaussian_ziggurat(&f->rng.gsl, 1.0);
+    w->Yv[T->fl_state[k]] *= exp(f->eps[k]);
+  }
+  f->started = 1;
+  f->last_day = day;
+  if (remit_model_readouts(w->m, day, w->Yv, w->Rv) != REMIT_OK) {
+    return R;
+  }
+  return w->Rv;
+}
+
 /* The baseline the targets describe: the target readouts at the first grid
  * day (the baseline visit) of the untreated patient, i.e. of the state the
- * model's burn-in reaches with this patient's covariates and parameters.
- * Model values, without assay noise.  NaN where the model fails. */
+ * model's burn-in reaches with this patient's covariates and parameters,
+ * as the baseline visit sees it (with the patient's activity fluctuation,
+ * without assay noise).  NaN where the model fails. */
 static void baseline_readouts(const trial *T, worker *w, int replicate, long pid, double *x) {
   remit_status st = load_patient(T, w, replicate, pid, w->params);
   if (st == REMIT_OK) {
@@ -467,8 +539,14 @@ static void baseline_readouts(const trial *T, worker *w, int replicate, long pid
     remit_sim_options opt = sim_options(T);
     st = remit_model_simulate(w->m, &opt, &T->t0, 1, w->Y, w->R);
   }
+  const double *R = w->R;
+  if (st == REMIT_OK) {
+    fluctuation fl;
+    fluctuation_start(T, w->params, replicate, pid, &fl);
+    R = visit_readouts(T, w, 0, &fl);
+  }
   for (int k = 0; k < T->sc->vpop.n_targets; k++) {
-    x[k] = st == REMIT_OK ? w->R[T->vp_rd[k]] : NAN;
+    x[k] = st == REMIT_OK ? R[T->vp_rd[k]] : NAN;
   }
 }
 
@@ -856,11 +934,9 @@ static double measured(remit__rng *r, double value, double cv) {
   return value * exp(s * gsl_ran_gaussian_ziggurat(&r->gsl, 1.0) - 0.5 * s * s);
 }
 
-static void fill_visit(const trial *T, const worker *w, const remit_dose *doses, int n_doses,
-                       int row, remit__rng *noise, remit__visit *v) {
+static void fill_visit(const trial *T, const remit_dose *doses, int n_doses,
+                       int row, const double *R, remit__rng *noise, remit__visit *v) {
   const remit_noise *nz = &T->sc->noise;
-  const int nr = T->spec->n_readouts;
-  const double *R = w->R + (size_t)row * nr;
   double day = T->days[row];
   v->day = day;
   v->items = 0;
@@ -1000,14 +1076,18 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
   /* Visits: baseline (first grid day, before any dose) then the schedule. */
   remit__rng noise;
   remit__rng_key(&noise, sc->seed, (uint64_t)replicate, (uint64_t)e->pid, REMIT_STREAM_NOISE);
-  fill_visit(T, w, w->doses, ap->n_doses, 0, &noise, &o->visits[o->n_visits++]);
+  fluctuation fl;
+  fluctuation_start(T, o->params, replicate, e->pid, &fl);
+  fill_visit(T, w->doses, ap->n_doses, 0, visit_readouts(T, w, 0, &fl), &noise,
+             &o->visits[o->n_visits++]);
   for (int v = 0; v < sc->n_visits; v++) {
     double day = sc->visits[v];
     if (day <= T->t0 || day > last_day || day > T->t_end) {
       continue;
     }
     int row = (int)lround(day - T->t0);
-    fill_visit(T, w, w->doses, ap->n_doses, row, &noise, &o->visits[o->n_visits++]);
+    fill_visit(T, w->doses, ap->n_doses, row, visit_readouts(T, w, row, &fl), &noise,
+               &o->visits[o->n_visits++]);
   }
   remit__daily daily = {nd, T->days, cart, bc, crs, icans, neut, inf, other, igg};
   /* Daily series end at dropout: a dropped patient is not observed after. */
@@ -1042,9 +1122,11 @@ static remit_status worker_init(const trial *T, worker *w) {
   size_t nd = (size_t)T->n_days;
   w->Y = malloc(sizeof(double) * nd * (size_t)T->spec->n_states);
   w->R = malloc(sizeof(double) * nd * (size_t)T->spec->n_readouts);
+  w->Yv = malloc(sizeof(double) * (size_t)T->spec->n_states);
+  w->Rv = malloc(sizeof(double) * (size_t)(T->spec->n_readouts + 1));
   w->doses = malloc(sizeof(remit_dose) * (size_t)(T->max_doses + MAX_TRIGGERS + 1));
   w->params = malloc(sizeof(double) * (size_t)(T->spec->n_params + 1));
-  int ok = w->Y && w->R && w->doses && w->params;
+  int ok = w->Y && w->R && w->Yv && w->Rv && w->doses && w->params;
   for (int k = 0; k < 8; k++) {
     w->col[k] = malloc(sizeof(double) * nd);
     ok = ok && w->col[k];
@@ -1057,6 +1139,8 @@ static void worker_close(worker *w) {
   remit_context_destroy(&w->ctx);
   free(w->Y);
   free(w->R);
+  free(w->Yv);
+  free(w->Rv);
   free(w->doses);
   free(w->params);
   for (int k = 0; k < 8; k++) {

@@ -13,7 +13,10 @@
  *    the baseline visit's, the selection is the same at 1 and 2 threads and
  *    after a resume, every considered patient is recorded once, and a
  *    selection that cannot reach its target is refused before any file is
- *    written.
+ *    written;
+ *  - visit-to-visit fluctuation of organ activity changes what visits see
+ *    (more flares at monthly visits, fewer when it is slow), not the
+ *    simulated course, and not the SLEDAI-2K of CAR-T patients after reset.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -342,6 +345,91 @@ static void test_vpop_too_low(void) {
   remit_context_destroy(&ctx);
 }
 
+/* Visit-to-visit fluctuation of organ activity (act_cv, act_tau; docs/model.md
+ * §3.9): it changes what visits see, never the simulated course.  A standard-
+ * care cohort seen monthly counts more new BILAG A/B flares with it than
+ * without; CAR-T patients after the reset (organ activity near 0) see the
+ * same SLEDAI-2K either way; and the fluctuation follows act_tau: slower
+ * fluctuation, fewer visit-to-visit flares. */
+static void test_fluctuation(void) {
+  static const char *fmt =
+      "name: fluct\nseed: 5\nparameters: {act_cv: %g, act_tau: %g}\n"
+      "population:\n  n_enrol: 120\n  covariates:\n"
+      "    sledai: {dist: normal, mean: 10, sd: 3, lower: 4, upper: 30}\n"
+      "arms:\n  - name: soc\n    regimen: [{input: hydroxychloroquine, day: 0, amount: 400, "
+      "duration: 360}]\n"
+      "  - name: cart\n    regimen:\n"
+      "      - {input: fludarabine, day: -5, amount: 25, every: 1, count: 3}\n"
+      "      - {input: cyclophosphamide, day: -3, amount: 1000}\n"
+      "      - {input: cart19, day: 0, amount: 1e6}\n"
+      "design: {kind: parallel, followup_days: 360}\n"
+      "visits: {from: 0, every: 30, until: 360}\n"
+      "output: {sample_trajectories: 4}\n"
+      "endpoints: [{name: ab, kind: flare_count, flare: bilag_ab, day: 360}]\n";
+  char text[2048], db0[512], db1[512], db2[512];
+  snprintf(text, sizeof text, fmt, 0.0, 30.0);
+  REMIT_CHECK_STATUS(run_text("fluct0", text, 2, db0, sizeof db0), REMIT_OK);
+  snprintf(text, sizeof text, fmt, 0.5, 30.0);
+  REMIT_CHECK_STATUS(run_text("fluct1", text, 2, db1, sizeof db1), REMIT_OK);
+  snprintf(text, sizeof text, fmt, 0.5, 3000.0);
+  REMIT_CHECK_STATUS(run_text("fluct2", text, 2, db2, sizeof db2), REMIT_OK);
+  static const char *flares = "SELECT SUM(value) FROM outcomes o JOIN patients p USING "
+                              "(replicate, patient) WHERE o.endpoint = 'ab' AND p.arm = 'soc'";
+  double f0 = real_q(db0, flares), f1 = real_q(db1, flares), f2 = real_q(db2, flares);
+  REMIT_CHECK(f1 > 2.0 * f0 + 10.0 && f2 < 0.5 * f1,
+              "new BILAG A/B flares in 120 monthly-seen SoC patients: %.0f without fluctuation, "
+              "%.0f with act_cv 0.5 over 30 days, %.0f over 3000 days", f0, f1, f2);
+  char q[600];
+  snprintf(q, sizeof q, "ATTACH '%s' AS b", db0);
+  sqlite3 *h;
+  sqlite3_open(db1, &h);
+  long traj = -1, cart = -1, cart_n = -1;
+  if (sqlite3_exec(h, q, NULL, NULL, NULL) == SQLITE_OK) {
+    sqlite3_stmt *st;
+    static const char *qs[3] = {
+        "SELECT CASE WHEN COUNT(*) > 1000 THEN SUM(t.value <> u.value) ELSE -1 END FROM "
+        "trajectories t JOIN b.trajectories u USING (replicate, patient, variable, day)",
+        "SELECT COUNT(*) FROM visits v JOIN b.visits w USING (replicate, patient, day) JOIN "
+        "patients p USING (replicate, patient) WHERE p.arm = 'cart' AND v.day >= 180 AND "
+        "v.sledai <> w.sledai",
+        "SELECT COUNT(*) FROM visits v JOIN patients p USING (replicate, patient) WHERE p.arm = "
+        "'cart' AND v.day >= 180"};
+    long *out[3] = {&traj, &cart, &cart_n};
+    for (int k = 0; k < 3; k++) {
+      if (sqlite3_prepare_v2(h, qs[k], -1, &st, NULL) == SQLITE_OK &&
+          sqlite3_step(st) == SQLITE_ROW) {
+        *out[k] = sqlite3_column_int64(st, 0);
+      }
+      sqlite3_finalize(st);
+    }
+  }
+  sqlite3_close(h);
+  REMIT_CHECK(traj == 0, "the simulated trajectories do not change (%ld values differ)", traj);
+  REMIT_CHECK(cart_n > 100 && cart == 0,
+              "after the CAR-T reset the visits see the same SLEDAI-2K (%ld of %ld differ)", cart,
+              cart_n);
+  /* A virtual population selects on the baseline the trial records, the
+   * fluctuation's baseline draw included. */
+  const char *vp =
+      "name: fluct vpop\nseed: 12\nparameters: {act_cv: 0.5, act_tau: 30}\n"
+      "population:\n  n_enrol: 100\n  covariates:\n"
+      "    sledai: {dist: normal, mean: 10, sd: 4, lower: 2, upper: 30}\n"
+      "arms:\n  - name: soc\n    regimen: [{input: hydroxychloroquine, day: 0, amount: 400, "
+      "duration: 28}]\n"
+      "design: {followup_days: 28}\nvisits: [0, 28]\n"
+      "endpoints: [{kind: sledai, day: 28}]\n"
+      "vpop:\n  pilot: 500\n  targets:\n    sledai2k: {dist: normal, mean: 13, sd: 3}\n";
+  char dbv[512];
+  REMIT_CHECK_STATUS(run_text("fluct_vpop", vp, 2, dbv, sizeof dbv), REMIT_OK);
+  long differ = count(dbv, "SELECT COUNT(*) FROM vpop_selection s JOIN visits v USING (replicate, "
+                           "patient) WHERE s.accepted = 1 AND v.day = (SELECT MIN(day) FROM "
+                           "visits) AND v.sledai <> s.sledai2k");
+  long sel = count(dbv, "SELECT COUNT(*) FROM vpop_selection WHERE accepted = 1");
+  REMIT_CHECK(sel == 100 && differ >= 0 && differ <= 1,
+              "with fluctuation the selection's baseline is the baseline visit's (%ld of %ld "
+              "differ)", differ, sel);
+}
+
 int main(void) {
   snprintf(dir, sizeof dir, "/tmp/remit_test_trial_XXXXXX");
   if (!mkdtemp(dir)) {
@@ -352,6 +440,7 @@ int main(void) {
   test_vpop_shift();
   test_vpop_reproducible();
   test_vpop_too_low();
+  test_fluctuation();
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   if (system(cmd) != 0) {
