@@ -197,6 +197,7 @@ typedef struct remit_sim_stat {
   double median, lower, upper, mean; /* across replicates; [lower, upper] central `level` */
   double sd;             /* across replicates (divisor n - 1); NaN with one */
   double arm_n;          /* median evaluable n of the arm */
+  double exposure;       /* rates: median patient-years per patient of the arm; NaN otherwise */
 } remit_sim_stat;
 
 /* An evaluator runs the scenarios of a set of map rows with parameter
@@ -310,10 +311,11 @@ typedef struct remit_fit_result {
  * published value and s_t its scale: for proportions the binomial standard
  * error sqrt(max(y(1-y), 1/n) / n) with n the published n (or the simulated
  * arm's n when the paper gives none); for counts n times that; for rates
- * the Poisson SE sqrt(max(y, 1/E) / E) with E = n x the timepoint in the
- * rate's unit (years or months; 1 when blank); for others max(0.1 |y|, 1).
- * Exposed for tests and reports. */
-double remit_fit_scale(const remit_target *t, remit_map_stat stat, double sim_arm_n);
+ * the Poisson SE sqrt(max(y, 1/E) / E) with E = n x the follow-up per
+ * patient in the rate's unit (years or months): the timepoint, or when it is
+ * blank the simulated arm's exposure per patient (1 without either); for
+ * others max(0.1 |y|, 1).  sim may be NULL.  Exposed for tests and reports. */
+double remit_fit_scale(const remit_target *t, remit_map_stat stat, const remit_sim_stat *sim);
 
 /* Minimises D over params within bounds with nlopt (NLOPT_LN_SBPLX),
  * starting from x (x[k] in the parameter's unit; overwritten with the best

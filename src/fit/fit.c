@@ -32,9 +32,9 @@
 #include "core/core_impl.h"
 #include "fit_impl.h"
 
-double remit_fit_scale(const remit_target *t, remit_map_stat stat, double sim_arm_n) {
+double remit_fit_scale(const remit_target *t, remit_map_stat stat, const remit_sim_stat *sim) {
   double y = t->value;
-  double n = isfinite(t->n) && t->n > 0 ? t->n : sim_arm_n;
+  double n = isfinite(t->n) && t->n > 0 ? t->n : sim ? sim->arm_n : NAN;
   if (stat == REMIT_MAP_PROPORTION || stat == REMIT_MAP_ONE_MINUS || stat == REMIT_MAP_COUNT) {
     if (!(n > 0)) {
       n = 1.0;
@@ -48,11 +48,17 @@ double remit_fit_scale(const remit_target *t, remit_map_stat stat, double sim_ar
   }
   if (stat == REMIT_MAP_RATE || stat == REMIT_MAP_RATE_PER_MONTH) {
     /* Poisson SE of a rate at the published value, sqrt(y/E), with E the
-     * exposure in the rate's unit: n patients followed to the timepoint (one
-     * unit each when it is blank), floored like the binomial one. */
+     * exposure in the rate's unit: n patients followed to the timepoint, or
+     * when the paper gives none for as long as the simulated arm's patients
+     * were (one unit each without either), floored like the binomial one. */
     double unit = stat == REMIT_MAP_RATE ? REMIT__DAYS_PER_YEAR : REMIT__DAYS_PER_MONTH;
-    double e = (n > 0 ? n : 1.0) *
-               (isfinite(t->timepoint_days) && t->timepoint_days > 0 ? t->timepoint_days / unit : 1.0);
+    double per = 1.0;
+    if (isfinite(t->timepoint_days) && t->timepoint_days > 0) {
+      per = t->timepoint_days / unit;
+    } else if (sim && isfinite(sim->exposure) && sim->exposure > 0) {
+      per = sim->exposure * REMIT__DAYS_PER_YEAR / unit;
+    }
+    double e = (n > 0 ? n : 1.0) * per;
     return sqrt(fmax(fabs(y), 1.0 / e) / e);
   }
   return fmax(0.1 * fabs(y), 1.0);
@@ -115,7 +121,7 @@ static double objective(unsigned n, const double *u, double *grad, void *data) {
     const remit_map_row *mr = &F->map->rows[F->rows[i]];
     const remit_target *t = &F->targets->rows[mr->target];
     double m = F->sim[i].mean;
-    double s = remit_fit_scale(t, mr->stat, F->sim[i].arm_n);
+    double s = remit_fit_scale(t, mr->stat, &F->sim[i]);
     if (F->opt->objective == REMIT_FIT_HINGE && F->sim[i].n_reps >= 3 && isfinite(F->sim[i].sd)) {
       /* The hinge's unit is the larger of that scale and the replicate
        * trials' own spread, which validation's interval shows: for a mean

@@ -294,7 +294,7 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
   double *py = calloc((size_t)reps + 1, sizeof(double));
   int *seen = calloc((size_t)reps + 1, sizeof(int));
   memset(out, 0, sizeof(*out));
-  out->median = out->lower = out->upper = out->mean = out->sd = out->arm_n = NAN;
+  out->median = out->lower = out->upper = out->mean = out->sd = out->arm_n = out->exposure = NAN;
   if (!val || !x || !nn || !ws || !py || !seen) {
     st = REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
     goto done;
@@ -400,6 +400,7 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
     }
     val[m] = v;
     nn[m] = nn[r];
+    py[m] = rate && nn[r] > 0 ? py[r] / nn[r] : NAN; /* patient-years per patient */
     m++;
   }
   if (m == 0 && rows > 0) {
@@ -408,7 +409,7 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
      * parameter values): no distribution, so the target cannot pass, and a
      * fit scores it as far off; not an error of the map. */
     out->n_reps = 0;
-    out->median = out->lower = out->upper = out->mean = out->sd = out->arm_n = NAN;
+    out->median = out->lower = out->upper = out->mean = out->sd = out->arm_n = out->exposure = NAN;
     goto done;
   }
   if (m == 0) {
@@ -432,6 +433,9 @@ static remit_status read_stat(remit_context *ctx, const char *db_path, const rem
   remit_sample_summary sn;
   if (remit_sample_summarize(ctx, nn, (size_t)m, level, ws, &sn) == REMIT_OK) {
     out->arm_n = sn.median;
+  }
+  if (rate && remit_sample_summarize(ctx, py, (size_t)m, level, ws, &sn) == REMIT_OK) {
+    out->exposure = sn.median;
   }
 done:
   sqlite3_finalize(q);

@@ -312,18 +312,22 @@ static const char *FLARES =
 /* Per replicate, total events / total years at risk of the listed arms,
  * straight from the outcomes table (independent of the summaries). */
 static int rates_from_outcomes(const char *db_path, const char *arms_sql, double per, double *out,
-                               int reps) {
+                               double *years_per_patient, int reps) {
   sqlite3 *db = NULL;
   sqlite3_stmt *q = NULL;
   char sql[512];
   snprintf(sql, sizeof sql,
-           "SELECT replicate, sum(value), sum(time) FROM outcomes WHERE endpoint = 'fl' AND "
+           "SELECT replicate, sum(value), sum(time), count(*) FROM outcomes WHERE endpoint = 'fl' AND "
            "evaluable = 1 AND arm IN (%s) GROUP BY replicate ORDER BY replicate",
            arms_sql);
   int n = 0;
   if (sqlite3_open(db_path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
     while (sqlite3_step(q) == SQLITE_ROW && n < reps) {
-      out[n++] = sqlite3_column_double(q, 1) / (sqlite3_column_double(q, 2) / 365.25) / per;
+      double years = sqlite3_column_double(q, 2) / 365.25;
+      if (years_per_patient) {
+        years_per_patient[n] = years / sqlite3_column_double(q, 3);
+      }
+      out[n++] = sqlite3_column_double(q, 1) / years / per;
     }
   }
   sqlite3_finalize(q);
@@ -352,8 +356,9 @@ static void check_rates(remit_context *ctx, const remit_targets *t, const remit_
    * second row: recomputed here from the patients' outcomes. */
   double all[3] = {NAN, NAN, NAN}, low[3] = {NAN, NAN, NAN};
   const char *db = path_in("fruns/00_flares.yaml.db");
-  int na = rates_from_outcomes(db, "'a', 'b'", 1.0, all, 3);
-  int nl = rates_from_outcomes(db, "'a'", 12.0, low, 3);
+  double per_patient[3] = {NAN, NAN, NAN};
+  int na = rates_from_outcomes(db, "'a', 'b'", 1.0, all, per_patient, 3);
+  int nl = rates_from_outcomes(db, "'a'", 12.0, low, NULL, 3);
   REMIT_CHECK(na == 3 && nl == 3 && all[0] > 0 && all[1] > 0 && all[2] > 0,
               "flares in every replicate (%g %g %g)", all[0], all[1], all[2]);
   REMIT_CHECK(rows[0].sim.n_reps == 3 && rows[1].sim.n_reps == 3, "3 replicates read back");
@@ -361,6 +366,11 @@ static void check_rates(remit_context *ctx, const remit_targets *t, const remit_
   REMIT_CHECK_REL(rows[1].sim.median, median3(low), 1e-9);
   REMIT_CHECK(rows[0].sim.arm_n == 16.0 && rows[1].sim.arm_n == 8.0, "arm n %g and %g",
               rows[0].sim.arm_n, rows[1].sim.arm_n);
+  /* Exposure per patient (years), for the fit's scale of a rate published
+   * without a timepoint: below the 364-day follow-up, since patients drop out. */
+  REMIT_CHECK_REL(rows[0].sim.exposure, median3(per_patient), 1e-9);
+  REMIT_CHECK(rows[0].sim.exposure < 364 / 365.25, "exposure %.3f years per patient",
+              rows[0].sim.exposure);
   REMIT_CHECK(rows[2].pass == 0 && rows[2].sim.lower > 0.0, "a published rate of 0 is a miss here");
   /* The trial's own summaries of replicate 0: rate = events / patient-years
    * per arm, and the rate ratio of b against the placebo arm a. */
@@ -397,10 +407,10 @@ static void check_rates(remit_context *ctx, const remit_targets *t, const remit_
   /* The rate's fit scale is the Poisson SE at the published value:
    * 0.65 flares per year over 16 patient-years -> sqrt(0.65/16); per month
    * 0.25 over 8 x 364/30.4375 patient-months. */
-  REMIT_CHECK_REL(remit_fit_scale(&t->rows[0], REMIT_MAP_RATE, NAN), sqrt(0.65 / (16 * 364 / 365.25)),
+  REMIT_CHECK_REL(remit_fit_scale(&t->rows[0], REMIT_MAP_RATE, NULL), sqrt(0.65 / (16 * 364 / 365.25)),
                   1e-12);
   double months = 8 * 364 / (365.25 / 12);
-  REMIT_CHECK_REL(remit_fit_scale(&t->rows[1], REMIT_MAP_RATE_PER_MONTH, NAN), sqrt(0.25 / months),
+  REMIT_CHECK_REL(remit_fit_scale(&t->rows[1], REMIT_MAP_RATE_PER_MONTH, NULL), sqrt(0.25 / months),
                   1e-12);
 }
 
@@ -535,17 +545,27 @@ static void test_scale(void) {
   remit_target t = {0};
   t.value = 0.5;
   t.n = 100;
-  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_PROPORTION, NAN), 0.05, 1e-12);
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_PROPORTION, NULL), 0.05, 1e-12);
   t.value = 1.0;
   t.n = 5;
-  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_PROPORTION, NAN), 0.2, 1e-12);
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_PROPORTION, NULL), 0.2, 1e-12);
   t.n = NAN;
   t.value = 0.5;
-  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_PROPORTION, 25), 0.1, 1e-12);
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_PROPORTION, &(remit_sim_stat){.arm_n = 25}), 0.1, 1e-12);
   t.value = -8;
-  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_MEAN, 12), 1.0, 1e-12);
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_MEAN, &(remit_sim_stat){.arm_n = 12}), 1.0, 1e-12);
   t.value = 110;
-  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_KM_MEDIAN, 5), 11.0, 1e-12);
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_KM_MEDIAN, &(remit_sim_stat){.arm_n = 5}), 11.0, 1e-12);
+  /* A rate published without a timepoint (McElhone 2021: 0.25 per
+   * patient-month, 100 patients): the exposure is the simulated arm's, here
+   * 210 days per patient, not one month each. */
+  t.value = 0.25;
+  t.n = 100;
+  t.timepoint_days = NAN;
+  remit_sim_stat sim = {.arm_n = 100, .exposure = 210 / 365.25};
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_RATE_PER_MONTH, &sim),
+                  sqrt(0.25 / (100 * 210 / (365.25 / 12))), 1e-12);
+  REMIT_CHECK_REL(remit_fit_scale(&t, REMIT_MAP_RATE_PER_MONTH, NULL), sqrt(0.25 / 100), 1e-12);
   /* The terms of D: squared everywhere; the hinge free within one scale of
    * the published value on either side, then squared in the excess. */
   REMIT_CHECK_REL(remit_fit_term(REMIT_FIT_SQUARED, -3.0), 9.0, 1e-15);
