@@ -61,7 +61,7 @@ for np in 2 3; do
   else
     fail "mpirun -np $np vpop trial: $(cat "$T/err")"
   fi
-  for t in patients vpop_selection outcomes; do
+  for t in patients vpop_selection visits outcomes; do
     "$REMIT" export "$T/vone.db" "$t" >"$T/vone.$t.csv" 2>&1
     "$REMIT" export "$T/v$np.db" "$t" >"$T/v$np.$t.csv" 2>&1
     if [ "$(wc -l <"$T/vone.$t.csv")" -gt 1 ] && cmp -s "$T/vone.$t.csv" "$T/v$np.$t.csv"; then
