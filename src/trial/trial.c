@@ -54,6 +54,7 @@
  * lab values, which carry the scenario's assay noise). */
 #define N_FLUCT 3
 static const char *const fluct_states[N_FLUCT] = {"muco", "msk", "sero"};
+
 #define DEFAULT_CHUNK 256
 
 /* Readouts of the SLE model the engine reads, by name. */
