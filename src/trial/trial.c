@@ -935,14 +935,26 @@ static double measured(remit__rng *r, double value, double cv) {
   return value * exp(s * gsl_ran_gaussian_ziggurat(&r->gsl, 1.0) - 0.5 * s * s);
 }
 
-static void fill_visit(const trial *T, const remit_dose *doses, int n_doses,
+/* SLEDAI-2K scores a descriptor present at the visit or in the preceding
+ * 10 days (clinical.md §4.1): the clinical items are those of the visit
+ * (R, what the visit sees) or of any earlier day of that window on the
+ * daily grid (w->R, the simulated course). */
+#define SLEDAI_WINDOW_DAYS 10
+
+static void fill_visit(const trial *T, const worker *w, const remit_dose *doses, int n_doses,
                        int row, const double *R, remit__rng *noise, remit__visit *v) {
   const remit_noise *nz = &T->sc->noise;
+  const int nr = T->spec->n_readouts;
   double day = T->days[row];
   v->day = day;
   v->items = 0;
+  int first = row - SLEDAI_WINDOW_DAYS > 0 ? row - SLEDAI_WINDOW_DAYS : 0;
   for (int k = 0; k < REMIT_N_SLEDAI_ITEMS; k++) {
-    if (R[T->items[k]] > 0.0) {
+    int present = R[T->items[k]] > 0.0;
+    for (int r = first; r < row && !present; r++) {
+      present = w->R[(size_t)r * nr + T->items[k]] > 0.0;
+    }
+    if (present) {
       v->items |= 1u << k;
     }
   }
@@ -1079,7 +1091,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
   remit__rng_key(&noise, sc->seed, (uint64_t)replicate, (uint64_t)e->pid, REMIT_STREAM_NOISE);
   fluctuation fl;
   fluctuation_start(T, o->params, replicate, e->pid, &fl);
-  fill_visit(T, w->doses, ap->n_doses, 0, visit_readouts(T, w, 0, &fl), &noise,
+  fill_visit(T, w, w->doses, ap->n_doses, 0, visit_readouts(T, w, 0, &fl), &noise,
              &o->visits[o->n_visits++]);
   for (int v = 0; v < sc->n_visits; v++) {
     double day = sc->visits[v];
@@ -1087,7 +1099,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
       continue;
     }
     int row = (int)lround(day - T->t0);
-    fill_visit(T, w->doses, ap->n_doses, row, visit_readouts(T, w, row, &fl), &noise,
+    fill_visit(T, w, w->doses, ap->n_doses, row, visit_readouts(T, w, row, &fl), &noise,
                &o->visits[o->n_visits++]);
   }
   remit__daily daily = {nd, T->days, cart, bc, crs, icans, neut, inf, other, igg};

@@ -31,6 +31,7 @@
 #include "remit/remit.h"
 #include "remit_test.h"
 #include "remit_test_store.h"
+#include "scores/visit.h"
 
 static char dir[256];
 
@@ -430,6 +431,77 @@ static void test_fluctuation(void) {
               "differ)", differ, sel);
 }
 
+/* SLEDAI-2K scores a descriptor present at the visit or in the preceding 10
+ * days (clinical.md §4.1): one untreated default patient, one flare trigger
+ * on day 100, a visit every day.  Each visit's clinical items must be the
+ * union of the model's items over its window (recomputed here with the
+ * library), and some visit must hold an item that is gone on its own day. */
+static void test_sledai_window(void) {
+  const char *text =
+      "name: window\nseed: 3\nparameters: {flare_rate: 0}\n"
+      "population:\n  n_enrol: 1\n  iiv: {use_table: false}\n"
+      "  covariates: {age: 40, sex: 0, weight: 65, height: 165, sledai: 10, renal: 0}\n"
+      "arms:\n  - name: soc\n    regimen: [{input: flare_trigger, day: 100, amount: 1}]\n"
+      "design: {followup_days: 200}\nvisits: {from: 90, every: 1, until: 200}\n"
+      "endpoints: [{kind: sledai, day: 200}]\n";
+  char db[512];
+  REMIT_CHECK_STATUS(run_text("window", text, 1, db, sizeof db), REMIT_OK);
+  remit_context *ctx;
+  remit_context_create(NULL, &ctx);
+  const remit_model_spec *spec = remit_spec_sle();
+  remit_model *m = NULL;
+  REMIT_CHECK_STATUS(remit_model_create(ctx, spec, &m), REMIT_OK);
+  remit_covariates cov = {40, 0, 65, 165, 10, 0};
+  remit_dose dose = {100, remit_spec_input_index(spec, "flare_trigger"), 1.0, 0.0};
+  enum { T0 = -7, N = 208 };
+  double days[N];
+  for (int i = 0; i < N; i++) {
+    days[i] = T0 + i;
+  }
+  double *Y = malloc(sizeof(double) * N * (size_t)spec->n_states);
+  double *R = malloc(sizeof(double) * N * (size_t)spec->n_readouts);
+  remit_sim_options opt = {REMIT_SOLVER_FAST, 1e-6, 1e-6, 0, T0};
+  REMIT_CHECK_STATUS(remit_model_set_covariates(m, &cov), REMIT_OK);
+  REMIT_CHECK_STATUS(remit_model_set_regimen(m, &dose, 1), REMIT_OK);
+  REMIT_CHECK_STATUS(remit_model_simulate(m, &opt, days, N, Y, R), REMIT_OK);
+  /* Clinical items only: the laboratory ones are the visit's measurements. */
+  const uint32_t lab = (1u << REMIT_SI_PROTEINURIA) | (1u << REMIT_SI_LOW_COMPLEMENT) |
+                       (1u << REMIT_SI_DNA_BINDING);
+  sqlite3 *h;
+  sqlite3_stmt *q;
+  int visits = 0, same = 0, window_only = 0;
+  sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL);
+  if (sqlite3_prepare_v2(h, "SELECT day, items FROM visits ORDER BY day", -1, &q, NULL) ==
+      SQLITE_OK) {
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      int row = sqlite3_column_int(q, 0) - T0;
+      uint32_t got = (uint32_t)sqlite3_column_int64(q, 1);
+      uint32_t now = 0, win = 0;
+      for (int r = row - 10 < 0 ? 0 : row - 10; r <= row; r++) {
+        for (int k = 0; k < REMIT_N_SLEDAI_ITEMS; k++) {
+          if (R[(size_t)r * spec->n_readouts + k] > 0.0) {
+            win |= 1u << k;
+            now |= r == row ? 1u << k : 0u;
+          }
+        }
+      }
+      visits++;
+      same += (got & ~lab) == (win & ~lab);
+      window_only += (win & ~now & ~lab) != 0;
+    }
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+  REMIT_CHECK(visits == 112 && same == visits,
+              "every visit's clinical SLEDAI-2K items are those of its 10-day window (%d of %d)",
+              same, visits);
+  REMIT_CHECK(window_only > 0, "%d visits score an item gone by the visit day", window_only);
+  free(Y);
+  free(R);
+  remit_model_destroy(&m);
+  remit_context_destroy(&ctx);
+}
+
 int main(void) {
   snprintf(dir, sizeof dir, "/tmp/remit_test_trial_XXXXXX");
   if (!mkdtemp(dir)) {
@@ -441,6 +513,7 @@ int main(void) {
   test_vpop_reproducible();
   test_vpop_too_low();
   test_fluctuation();
+  test_sledai_window();
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   if (system(cmd) != 0) {
