@@ -167,6 +167,7 @@ typedef struct worker {
   remit_model *m;
   double *Y, *R;
   double *Yv, *Rv;                  /* one visit's observed state and readouts */
+  uint32_t *fl_items;               /* per grid day: SLEDAI-2K items with fluctuation */
   remit_dose *doses;
   double *col[8];                   /* daily series for remit__daily */
   double cov[REMIT_N_COVARIATES];
@@ -481,9 +482,9 @@ static remit_status load_patient(const trial *T, worker *w, int replicate, long 
  * that course times exp(eps): day-to-day waxing and waning the model does
  * not resolve, plus assessment variability (docs/model.md §3.9). */
 typedef struct fluctuation {
-  double s, tau, last_day;
+  double s, rho;         /* stationary SD; correlation from one grid day to the next */
   double eps[N_FLUCT];
-  int started;
+  int next_row;          /* first grid row not yet seen */
   remit__rng rng;
 } fluctuation;
 
@@ -496,32 +497,44 @@ static void fluctuation_start(const trial *T, const double *params, int replicat
   if (T->p_act_cv >= 0 && T->p_act_tau >= 0 && params[T->p_act_cv] > 0.0) {
     double cv = params[T->p_act_cv];
     f->s = sqrt(log1p(cv * cv));
-    f->tau = params[T->p_act_tau];
+    f->rho = exp(-1.0 / params[T->p_act_tau]); /* the grid is daily */
     remit__rng_key(&f->rng, T->sc->seed, (uint64_t)replicate, (uint64_t)pid,
                    REMIT_STREAM_FLUCTUATION);
   }
 }
 
+/* The SLEDAI-2K item bits of one readout row. */
+static uint32_t item_bits(const trial *T, const double *R) {
+  uint32_t items = 0;
+  for (int k = 0; k < REMIT_N_SLEDAI_ITEMS; k++) {
+    items |= (R[T->items[k]] > 0.0 ? 1u : 0u) << k;
+  }
+  return items;
+}
+
 /* The readouts a visit on grid row `row` sees: the model's, or with
- * fluctuation those of the state with its organ activities perturbed. */
+ * fluctuation those of the state with its organ activities perturbed.  The
+ * fluctuation runs day by day from the first grid day, so the days of
+ * SLEDAI-2K's look-back window (fill_visit) see it too: their items go to
+ * w->fl_items. */
 static const double *visit_readouts(const trial *T, worker *w, int row, fluctuation *f) {
   const int nr = T->spec->n_readouts, ns = T->spec->n_states;
   const double *R = w->R + (size_t)row * nr;
   if (!(f->s > 0.0)) {
     return R;
   }
-  double day = T->days[row];
-  double rho = f->started ? exp(-(day - f->last_day) / f->tau) : 0.0;
-  double innov = f->s * sqrt(1.0 - rho * rho);
-  memcpy(w->Yv, w->Y + (size_t)row * ns, sizeof(double) * (size_t)ns);
-  for (int k = 0; k < N_FLUCT; k++) {
-    f->eps[k] = rho * f->eps[k] + innov * gsl_ran_gaussian_ziggurat(&f->rng.gsl, 1.0);
-    w->Yv[T->fl_state[k]] *= exp(f->eps[k]);
-  }
-  f->started = 1;
-  f->last_day = day;
-  if (remit_model_readouts(w->m, day, w->Yv, w->Rv) != REMIT_OK) {
-    return R;
+  for (; f->next_row <= row; f->next_row++) {
+    int r = f->next_row;
+    double rho = r > 0 ? f->rho : 0.0, innov = f->s * sqrt(1.0 - rho * rho);
+    memcpy(w->Yv, w->Y + (size_t)r * ns, sizeof(double) * (size_t)ns);
+    for (int k = 0; k < N_FLUCT; k++) {
+      f->eps[k] = rho * f->eps[k] + innov * gsl_ran_gaussian_ziggurat(&f->rng.gsl, 1.0);
+      w->Yv[T->fl_state[k]] *= exp(f->eps[k]);
+    }
+    if (remit_model_readouts(w->m, T->days[r], w->Yv, w->Rv) != REMIT_OK) {
+      memcpy(w->Rv, w->R + (size_t)r * nr, sizeof(double) * (size_t)nr);
+    }
+    w->fl_items[r] = item_bits(T, w->Rv);
   }
   return w->Rv;
 }
@@ -938,25 +951,19 @@ static double measured(remit__rng *r, double value, double cv) {
 /* SLEDAI-2K scores a descriptor present at the visit or in the preceding
  * 10 days (clinical.md §4.1): the clinical items are those of the visit
  * (R, what the visit sees) or of any earlier day of that window on the
- * daily grid (w->R, the simulated course). */
+ * daily grid, as those days were seen (with fluctuation: w->fl_items). */
 #define SLEDAI_WINDOW_DAYS 10
 
-static void fill_visit(const trial *T, const worker *w, const remit_dose *doses, int n_doses,
-                       int row, const double *R, remit__rng *noise, remit__visit *v) {
+static void fill_visit(const trial *T, const worker *w, const fluctuation *f,
+                       const remit_dose *doses, int n_doses, int row, const double *R,
+                       remit__rng *noise, remit__visit *v) {
   const remit_noise *nz = &T->sc->noise;
   const int nr = T->spec->n_readouts;
   double day = T->days[row];
   v->day = day;
-  v->items = 0;
-  int first = row - SLEDAI_WINDOW_DAYS > 0 ? row - SLEDAI_WINDOW_DAYS : 0;
-  for (int k = 0; k < REMIT_N_SLEDAI_ITEMS; k++) {
-    int present = R[T->items[k]] > 0.0;
-    for (int r = first; r < row && !present; r++) {
-      present = w->R[(size_t)r * nr + T->items[k]] > 0.0;
-    }
-    if (present) {
-      v->items |= 1u << k;
-    }
+  v->items = item_bits(T, R);
+  for (int r = row - SLEDAI_WINDOW_DAYS > 0 ? row - SLEDAI_WINDOW_DAYS : 0; r < row; r++) {
+    v->items |= f->s > 0.0 ? w->fl_items[r] : item_bits(T, w->R + (size_t)r * nr);
   }
   v->anti_dsdna = measured(noise, R[T->rd[RD_DSDNA]], nz->anti_dsdna_cv);
   v->c3 = measured(noise, R[T->rd[RD_C3]], nz->c3_cv);
@@ -1091,7 +1098,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
   remit__rng_key(&noise, sc->seed, (uint64_t)replicate, (uint64_t)e->pid, REMIT_STREAM_NOISE);
   fluctuation fl;
   fluctuation_start(T, o->params, replicate, e->pid, &fl);
-  fill_visit(T, w, w->doses, ap->n_doses, 0, visit_readouts(T, w, 0, &fl), &noise,
+  fill_visit(T, w, &fl, w->doses, ap->n_doses, 0, visit_readouts(T, w, 0, &fl), &noise,
              &o->visits[o->n_visits++]);
   for (int v = 0; v < sc->n_visits; v++) {
     double day = sc->visits[v];
@@ -1099,7 +1106,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
       continue;
     }
     int row = (int)lround(day - T->t0);
-    fill_visit(T, w, w->doses, ap->n_doses, row, visit_readouts(T, w, row, &fl), &noise,
+    fill_visit(T, w, &fl, w->doses, ap->n_doses, row, visit_readouts(T, w, row, &fl), &noise,
                &o->visits[o->n_visits++]);
   }
   remit__daily daily = {nd, T->days, cart, bc, crs, icans, neut, inf, other, igg};
@@ -1137,9 +1144,10 @@ static remit_status worker_init(const trial *T, worker *w) {
   w->R = malloc(sizeof(double) * nd * (size_t)T->spec->n_readouts);
   w->Yv = malloc(sizeof(double) * (size_t)T->spec->n_states);
   w->Rv = malloc(sizeof(double) * (size_t)(T->spec->n_readouts + 1));
+  w->fl_items = malloc(sizeof(uint32_t) * nd);
   w->doses = malloc(sizeof(remit_dose) * (size_t)(T->max_doses + MAX_TRIGGERS + 1));
   w->params = malloc(sizeof(double) * (size_t)(T->spec->n_params + 1));
-  int ok = w->Y && w->R && w->Yv && w->Rv && w->doses && w->params;
+  int ok = w->Y && w->R && w->Yv && w->Rv && w->fl_items && w->doses && w->params;
   for (int k = 0; k < 8; k++) {
     w->col[k] = malloc(sizeof(double) * nd);
     ok = ok && w->col[k];
@@ -1154,6 +1162,7 @@ static void worker_close(worker *w) {
   free(w->R);
   free(w->Yv);
   free(w->Rv);
+  free(w->fl_items);
   free(w->doses);
   free(w->params);
   for (int k = 0; k < 8; k++) {
