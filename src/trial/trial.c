@@ -167,7 +167,7 @@ typedef struct worker {
   remit_model *m;
   double *Y, *R;
   double *Yv, *Rv;                  /* one visit's observed state and readouts */
-  uint32_t *fl_items;               /* per grid day: SLEDAI-2K items with fluctuation */
+  uint32_t *day_items;              /* per grid day: SLEDAI-2K items as that day was seen */
   remit_dose *doses;
   double *col[8];                   /* daily series for remit__daily */
   double cov[REMIT_N_COVARIATES];
@@ -475,16 +475,20 @@ static remit_status load_patient(const trial *T, worker *w, int replicate, long 
   return st == REMIT_OK ? remit_model_set_covariates(w->m, &mc) : st;
 }
 
+/* SLEDAI-2K scores a descriptor present at the visit or in the preceding
+ * 10 days (clinical.md §4.1). */
+#define SLEDAI_WINDOW_DAYS 10
+
 /* Visit-to-visit fluctuation of organ activity, an Ornstein-Uhlenbeck
  * process per organ in log activity (stationary SD s, correlation time
- * tau days) sampled at the visit days, a patient's own stream.  The ODE
- * gives the typical (median) course; what the assessor sees at a visit is
- * that course times exp(eps): day-to-day waxing and waning the model does
- * not resolve, plus assessment variability (docs/model.md §3.9). */
+ * tau days) advanced day by day on the grid, a patient's own stream.  The
+ * ODE gives the typical (median) course; what the assessor sees is that
+ * course times exp(eps): day-to-day waxing and waning the model does not
+ * resolve, plus assessment variability (docs/model.md §3.9).  s = 0: none. */
 typedef struct fluctuation {
   double s, rho;         /* stationary SD; correlation from one grid day to the next */
   double eps[N_FLUCT];
-  int next_row;          /* first grid row not yet seen */
+  int next_row;          /* first grid row whose items are not yet in w->day_items */
   remit__rng rng;
 } fluctuation;
 
@@ -513,30 +517,37 @@ static uint32_t item_bits(const trial *T, const double *R) {
 }
 
 /* The readouts a visit on grid row `row` sees: the model's, or with
- * fluctuation those of the state with its organ activities perturbed.  The
- * fluctuation runs day by day from the first grid day, so the days of
- * SLEDAI-2K's look-back window (fill_visit) see it too: their items go to
- * w->fl_items. */
+ * fluctuation those of the state with its organ activities perturbed.  It
+ * also records, in w->day_items, the SLEDAI-2K items of every grid day of
+ * the visit's look-back window as that day was seen (fill_visit).  The
+ * fluctuation runs through every day from the first grid day; without it
+ * only the window's days are read. */
 static const double *visit_readouts(const trial *T, worker *w, int row, fluctuation *f) {
   const int nr = T->spec->n_readouts, ns = T->spec->n_states;
-  const double *R = w->R + (size_t)row * nr;
-  if (!(f->s > 0.0)) {
-    return R;
+  const int fluct = f->s > 0.0;
+  int r = f->next_row;
+  if (!fluct && r < row - SLEDAI_WINDOW_DAYS) {
+    r = row - SLEDAI_WINDOW_DAYS;
   }
-  for (; f->next_row <= row; f->next_row++) {
-    int r = f->next_row;
-    double rho = r > 0 ? f->rho : 0.0, innov = f->s * sqrt(1.0 - rho * rho);
-    memcpy(w->Yv, w->Y + (size_t)r * ns, sizeof(double) * (size_t)ns);
-    for (int k = 0; k < N_FLUCT; k++) {
-      f->eps[k] = rho * f->eps[k] + innov * gsl_ran_gaussian_ziggurat(&f->rng.gsl, 1.0);
-      w->Yv[T->fl_state[k]] *= exp(f->eps[k]);
+  for (; r <= row; r++) {
+    const double *Rr = w->R + (size_t)r * nr;
+    if (fluct) {
+      double rho = r > 0 ? f->rho : 0.0, innov = f->s * sqrt(1.0 - rho * rho);
+      memcpy(w->Yv, w->Y + (size_t)r * ns, sizeof(double) * (size_t)ns);
+      for (int k = 0; k < N_FLUCT; k++) {
+        f->eps[k] = rho * f->eps[k] + innov * gsl_ran_gaussian_ziggurat(&f->rng.gsl, 1.0);
+        w->Yv[T->fl_state[k]] *= exp(f->eps[k]);
+      }
+      if (remit_model_readouts(w->m, T->days[r], w->Yv, w->Rv) == REMIT_OK) {
+        Rr = w->Rv;
+      }
     }
-    if (remit_model_readouts(w->m, T->days[r], w->Yv, w->Rv) != REMIT_OK) {
-      memcpy(w->Rv, w->R + (size_t)r * nr, sizeof(double) * (size_t)nr);
-    }
-    w->fl_items[r] = item_bits(T, w->Rv);
+    w->day_items[r] = item_bits(T, Rr);
   }
-  return w->Rv;
+  if (f->next_row <= row) {
+    f->next_row = row + 1;
+  }
+  return fluct ? w->Rv : w->R + (size_t)row * nr;
 }
 
 /* The baseline the targets describe: the target readouts at the first grid
@@ -948,22 +959,17 @@ static double measured(remit__rng *r, double value, double cv) {
   return value * exp(s * gsl_ran_gaussian_ziggurat(&r->gsl, 1.0) - 0.5 * s * s);
 }
 
-/* SLEDAI-2K scores a descriptor present at the visit or in the preceding
- * 10 days (clinical.md §4.1): the clinical items are those of the visit
- * (R, what the visit sees) or of any earlier day of that window on the
- * daily grid, as those days were seen (with fluctuation: w->fl_items). */
-#define SLEDAI_WINDOW_DAYS 10
-
-static void fill_visit(const trial *T, const worker *w, const fluctuation *f,
-                       const remit_dose *doses, int n_doses, int row, const double *R,
-                       remit__rng *noise, remit__visit *v) {
+/* A visit on grid row `row`: R is what it sees (visit_readouts); its
+ * clinical SLEDAI-2K items are those of any day of the look-back window as
+ * that day was seen (w->day_items), the laboratory ones its measurements. */
+static void fill_visit(const trial *T, const worker *w, const remit_dose *doses, int n_doses,
+                       int row, const double *R, remit__rng *noise, remit__visit *v) {
   const remit_noise *nz = &T->sc->noise;
-  const int nr = T->spec->n_readouts;
   double day = T->days[row];
   v->day = day;
-  v->items = item_bits(T, R);
-  for (int r = row - SLEDAI_WINDOW_DAYS > 0 ? row - SLEDAI_WINDOW_DAYS : 0; r < row; r++) {
-    v->items |= f->s > 0.0 ? w->fl_items[r] : item_bits(T, w->R + (size_t)r * nr);
+  v->items = 0;
+  for (int r = row - SLEDAI_WINDOW_DAYS > 0 ? row - SLEDAI_WINDOW_DAYS : 0; r <= row; r++) {
+    v->items |= w->day_items[r];
   }
   v->anti_dsdna = measured(noise, R[T->rd[RD_DSDNA]], nz->anti_dsdna_cv);
   v->c3 = measured(noise, R[T->rd[RD_C3]], nz->c3_cv);
@@ -1098,7 +1104,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
   remit__rng_key(&noise, sc->seed, (uint64_t)replicate, (uint64_t)e->pid, REMIT_STREAM_NOISE);
   fluctuation fl;
   fluctuation_start(T, o->params, replicate, e->pid, &fl);
-  fill_visit(T, w, &fl, w->doses, ap->n_doses, 0, visit_readouts(T, w, 0, &fl), &noise,
+  fill_visit(T, w, w->doses, ap->n_doses, 0, visit_readouts(T, w, 0, &fl), &noise,
              &o->visits[o->n_visits++]);
   for (int v = 0; v < sc->n_visits; v++) {
     double day = sc->visits[v];
@@ -1106,7 +1112,7 @@ static void run_patient(const trial *T, worker *w, int replicate, const enrolled
       continue;
     }
     int row = (int)lround(day - T->t0);
-    fill_visit(T, w, &fl, w->doses, ap->n_doses, row, visit_readouts(T, w, row, &fl), &noise,
+    fill_visit(T, w, w->doses, ap->n_doses, row, visit_readouts(T, w, row, &fl), &noise,
                &o->visits[o->n_visits++]);
   }
   remit__daily daily = {nd, T->days, cart, bc, crs, icans, neut, inf, other, igg};
@@ -1144,10 +1150,10 @@ static remit_status worker_init(const trial *T, worker *w) {
   w->R = malloc(sizeof(double) * nd * (size_t)T->spec->n_readouts);
   w->Yv = malloc(sizeof(double) * (size_t)T->spec->n_states);
   w->Rv = malloc(sizeof(double) * (size_t)(T->spec->n_readouts + 1));
-  w->fl_items = malloc(sizeof(uint32_t) * nd);
+  w->day_items = malloc(sizeof(uint32_t) * nd);
   w->doses = malloc(sizeof(remit_dose) * (size_t)(T->max_doses + MAX_TRIGGERS + 1));
   w->params = malloc(sizeof(double) * (size_t)(T->spec->n_params + 1));
-  int ok = w->Y && w->R && w->Yv && w->Rv && w->fl_items && w->doses && w->params;
+  int ok = w->Y && w->R && w->Yv && w->Rv && w->day_items && w->doses && w->params;
   for (int k = 0; k < 8; k++) {
     w->col[k] = malloc(sizeof(double) * nd);
     ok = ok && w->col[k];
@@ -1162,7 +1168,7 @@ static void worker_close(worker *w) {
   free(w->R);
   free(w->Yv);
   free(w->Rv);
-  free(w->fl_items);
+  free(w->day_items);
   free(w->doses);
   free(w->params);
   for (int k = 0; k < 8; k++) {
