@@ -194,11 +194,13 @@ typedef enum remit_flare_def {
   REMIT_FLARE_BILAG_AB,       /* >= 1 new A or >= 1 new B (BILAG-2004 moderate or severe flare [M]) */
   REMIT_FLARE_BILAG_A,        /* >= 1 new A (BILAG-2004 severe flare) */
   REMIT_FLARE_PGA,            /* PGA rise >= threshold (1.0): Petri 1991, clinical.md §3.2 */
+  REMIT_FLARE_BILAG_ANY,      /* >= 1 new A, B or C (BILAG-2004 flare of any severity: McElhone 2021) */
+  REMIT_FLARE_SFI_SEVERE,     /* new A or PGA rising to > 2.5: BLISS's modified SFI severe flare [M] */
   REMIT_N_FLARE_DEFS
 } remit_flare_def;
 
 /* Name <-> index ("sledai", "sledai_severe", "bilag", "bilag_ab", "bilag_a",
- * "pga"). */
+ * "pga", "bilag_any", "sfi_severe"). */
 const char *remit_flare_def_name(remit_flare_def d);
 int remit_flare_def_index(const char *name); /* -1 if unknown */
 

@@ -134,14 +134,15 @@ void remit__bilag_grades(const remit__visit *visits, int k, remit__bilag_grade g
 }
 
 void remit__bilag_new(const remit__visit *visits, int k, int *n_new_a, int *n_new_b) {
-  remit__bilag_new_since(visits, k, 0, n_new_a, n_new_b);
+  remit__bilag_new_since(visits, k, 0, n_new_a, n_new_b, NULL);
 }
 
-void remit__bilag_new_since(const remit__visit *visits, int k, int j, int *n_new_a, int *n_new_b) {
+void remit__bilag_new_since(const remit__visit *visits, int k, int j, int *n_new_a, int *n_new_b,
+                            int *n_new_c) {
   remit__bilag_grade g0[REMIT_N_BILAG_DOMAINS], gk[REMIT_N_BILAG_DOMAINS];
   remit__bilag_grades(visits, j, g0);
   remit__bilag_grades(visits, k, gk);
-  int a = 0, b = 0;
+  int a = 0, b = 0, c = 0;
   for (int d = 0; d < REMIT_N_BILAG_DOMAINS; d++) {
     if (gk[d] == REMIT_BILAG_A && g0[d] != REMIT_BILAG_A) {
       a++;
@@ -149,9 +150,15 @@ void remit__bilag_new_since(const remit__visit *visits, int k, int j, int *n_new
     if (gk[d] == REMIT_BILAG_B && g0[d] > REMIT_BILAG_B) {
       b++;
     }
+    if (gk[d] == REMIT_BILAG_C && g0[d] > REMIT_BILAG_C) {
+      c++;
+    }
   }
   *n_new_a = a;
   *n_new_b = b;
+  if (n_new_c) {
+    *n_new_c = c;
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -174,6 +181,7 @@ void remit__bilag_new_since(const remit__visit *visits, int k, int j, int *n_new
 #define SELENA_SEVERE_GT 12.0   /* SELENA-SLEDAI > 12: severe, §4.1 */
 #define PETRI_PGA_RISE 1.0      /* PGA rise >= 1.0: Petri 1991 flare, §3.2 */
 #define TULIP_NEW_B_GE 2        /* >= 2 new B: TULIP BILAG-2004 flare [M] */
+#define SFI_PGA_SEVERE_GT 2.5   /* SFI severe flare: PGA increase to > 2.5 [M] */
 #define AE_INFECTION_GRADE 3    /* a serious infection is CTCAE grade >= 3 (hospitalisation), §4.8 */
 
 /* LLDAS criterion 1: no activity in major organs (renal, CNS, cardiopulmonary,
@@ -306,7 +314,7 @@ int remit__flare_at(const remit__visit *visits, int k, remit_flare_def def, doub
   }
   const remit__visit *prev = &visits[k - 1], *cur = &visits[k];
   double rise = cur->sledai - prev->sledai;
-  int na = 0, nb = 0;
+  int na = 0, nb = 0, nc = 0;
   switch (def) {
     case REMIT_FLARE_SLEDAI:
       return rise >= thr;
@@ -316,15 +324,30 @@ int remit__flare_at(const remit__visit *visits, int k, remit_flare_def def, doub
     case REMIT_FLARE_PGA:
       /* Inclusive at the bound: 1.3 - 0.3 counts as a rise of 1.0. */
       return cur->pga - prev->pga >= thr - pga_tol;
+    case REMIT_FLARE_SFI_SEVERE:
+      /* BLISS's modified SFI severe flare: not the SELENA-SLEDAI rise to
+       * > 12 alone; new or worse severe organ disease (a new BILAG-like A)
+       * or the PGA rising to > 2.5.  Prednisone and hospitalisation criteria
+       * are not modelled (docs/endpoints.md). */
+      if (cur->pga > SFI_PGA_SEVERE_GT + pga_tol && !(prev->pga > SFI_PGA_SEVERE_GT + pga_tol)) {
+        return 1;
+      }
+      break;
     default:
       break;
   }
-  remit__bilag_new_since(visits, k, k - 1, &na, &nb);
+  remit__bilag_new_since(visits, k, k - 1, &na, &nb, &nc);
   switch (def) {
     case REMIT_FLARE_BILAG:
       return na >= 1 || nb >= TULIP_NEW_B_GE;
     case REMIT_FLARE_BILAG_AB:
       return na >= 1 || nb >= 1;
+    case REMIT_FLARE_SFI_SEVERE:
+      return na >= 1;
+    case REMIT_FLARE_BILAG_ANY:
+      /* BILAG-2004 flare of any severity: severe (new A), moderate (new B
+       * from C/D/E) or mild (new C from D/E). */
+      return na >= 1 || nb >= 1 || nc >= 1;
     default: /* REMIT_FLARE_BILAG_A */
       return na >= 1;
   }

@@ -103,8 +103,10 @@ void remit__bilag_grades(const remit__visit *visits, int k, remit__bilag_grade g
 void remit__bilag_new(const remit__visit *visits, int k, int *n_new_a, int *n_new_b);
 
 /* The same compared with visits[j] (j < k) instead of the baseline: the
- * visit-to-visit comparison of the BILAG flare definitions. */
-void remit__bilag_new_since(const remit__visit *visits, int k, int j, int *n_new_a, int *n_new_b);
+ * visit-to-visit comparison of the BILAG flare definitions.  n_new_c (may
+ * be NULL): domains at C now, D/E at visits[j]. */
+void remit__bilag_new_since(const remit__visit *visits, int k, int j, int *n_new_a, int *n_new_b,
+                            int *n_new_c);
 
 /* ------------------------------------------------------------------------ */
 /* Outcomes                                                                  */

@@ -80,7 +80,7 @@ static const char *const ep_names[REMIT_N_ENDPOINT_KINDS + 1] = {
     "anti_dsdna_neg", "relapse",       "flare_count", "flare_any", NULL};
 
 static const char *const flare_names[REMIT_N_FLARE_DEFS + 1] = {
-    "sledai", "sledai_severe", "bilag", "bilag_ab", "bilag_a", "pga", NULL};
+    "sledai", "sledai_severe", "bilag", "bilag_ab", "bilag_a", "pga", "bilag_any", "sfi_severe", NULL};
 
 const char *remit_covariate_name(remit_covariate c) {
   return (int)c >= 0 && c < REMIT_N_COVARIATES ? cov_names[c] : NULL;

@@ -441,6 +441,8 @@ static void test_flare_definitions(void) {
       {REMIT_FLARE_BILAG_AB, {0, 1, 1, 1, 0, 0, 1}},
       {REMIT_FLARE_BILAG_A, {0, 0, 0, 1, 0, 0, 1}},
       {REMIT_FLARE_PGA, {0, 0, 1, 0, 0, 0, 0}},           /* +1.0 at day 56 (bound included); +0.9 at 168 */
+      {REMIT_FLARE_BILAG_ANY, {0, 1, 1, 1, 0, 0, 1}},     /* no new C here: as bilag_ab */
+      {REMIT_FLARE_SFI_SEVERE, {0, 0, 0, 1, 0, 0, 1}},    /* new A; PGA never > 2.5; 16 > 12 is not enough */
   };
   for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
     for (int k = 0; k < 7; k++) {
@@ -478,6 +480,35 @@ static void test_flare_definitions(void) {
   int na = -1, nb = -1;
   remit__bilag_new(w, 2, &na, &nb);
   REMIT_CHECK(na == 0 && nb == 0, "... while against baseline nothing is new (SRI-4/BICLA rule)");
+
+  /* Mild flares (new C): only bilag_any counts them.  Thrombocytopenia
+   * appears (haematological E -> C), then fever (constitutional E -> C),
+   * then the haematological domain is C -> D -> C (a new C again), then the
+   * mucocutaneous domain B -> C (an improvement). */
+  remit__visit c[5] = {mkv(0, RASH, 1.0, 10, 0), mkv(28, RASH | THROMB, 1.0, 10, 0),
+                       mkv(56, RASH | THROMB | FEVER, 1.0, 10, 0), mkv(84, RASH | FEVER, 1.0, 10, 0),
+                       mkv(112, THROMB | FEVER, 1.0, 10, 0)};
+  c[4].bilag[REMIT_BD_MUCOCUTANEOUS] = 2;
+  static const int mild_at[5] = {0, 1, 1, 0, 1};
+  for (int k = 0; k < 5; k++) {
+    REMIT_CHECK(remit__flare_at(c, k, REMIT_FLARE_BILAG_ANY, 0.0, 1e-9) == mild_at[k] &&
+                    !remit__flare_at(c, k, REMIT_FLARE_BILAG_AB, 0.0, 1e-9),
+                "mild flares at day %g: bilag_any %d (expected %d), bilag_ab none", c[k].day,
+                remit__flare_at(c, k, REMIT_FLARE_BILAG_ANY, 0.0, 1e-9), mild_at[k]);
+  }
+  CHECK_COUNT(evf(REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG_ANY, 0, 0, c, 5), 3, 112, "mild flares");
+  int nc = -1;
+  remit__bilag_new_since(c, 2, 1, &na, &nb, &nc);
+  REMIT_CHECK(na == 0 && nb == 0 && nc == 1, "day 56 vs 28: one new C (fever), got A %d B %d C %d", na, nb,
+              nc);
+
+  /* BLISS's modified SFI: a PGA rising to > 2.5 is a severe flare without
+   * any item; staying above 2.5 is not a new one. */
+  remit__visit p[3] = {mkv(0, ARTH, 2.0, 10, 0), mkv(28, ARTH, 2.6, 10, 0), mkv(56, ARTH, 2.9, 10, 0)};
+  REMIT_CHECK(remit__flare_at(p, 1, REMIT_FLARE_SFI_SEVERE, 0.0, 1e-9) &&
+                  !remit__flare_at(p, 2, REMIT_FLARE_SFI_SEVERE, 0.0, 1e-9) &&
+                  !remit__flare_at(p, 1, REMIT_FLARE_SLEDAI_SEVERE, 0.0, 1e-9),
+              "PGA 2.0 -> 2.6 -> 2.9: one SFI severe flare, at day 28");
 
   /* Model-graded domains (visit.bilag[]) count like item-derived ones. */
   remit__visit g[2] = {mkv(0, 0, 1.0, 10, 0), mkv(28, 0, 1.0, 10, 0)};

@@ -164,8 +164,10 @@ static void test_shipped(void) {
     int n_enrol;
   } fl[] = {
       {"tulip_pooled.yaml", "flares_w52", REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG, 364, 726},
-      {"bliss_serology.yaml", "severe_flare_w52", REMIT_EP_FLARE_ANY, REMIT_FLARE_SLEDAI_SEVERE, 364, 592},
+      {"bliss_serology.yaml", "severe_flare_w52", REMIT_EP_FLARE_ANY, REMIT_FLARE_SFI_SEVERE, 364, 592},
+      {"bliss_serology.yaml", "sledai_severe_flare_w52", REMIT_EP_FLARE_ANY, REMIT_FLARE_SLEDAI_SEVERE, 364, 592},
       {"petri1991_hopkins.yaml", "flares_pga", REMIT_EP_FLARE_COUNT, REMIT_FLARE_PGA, 728, 185},
+      {"mcelhone2021_uk.yaml", "flares_any", REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG_ANY, 210, 100},
       {"mcelhone2021_uk.yaml", "flares_ab", REMIT_EP_FLARE_COUNT, REMIT_FLARE_BILAG_AB, 210, 100},
       {"mcelhone2021_uk.yaml", "severe_flare_m7", REMIT_EP_FLARE_ANY, REMIT_FLARE_BILAG_A, 210, 100},
   };
