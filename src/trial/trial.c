@@ -161,13 +161,21 @@ typedef struct patient_out {
   double *params;                   /* n_params */
 } patient_out;
 
+/* What one grid day was seen as: its clinical SLEDAI-2K items and the
+ * model-graded BILAG-like domains (0 where the model grades none), the
+ * inputs of the instruments' look-back windows (fill_visit). */
+typedef struct seen_day {
+  uint32_t items;
+  uint8_t bilag[REMIT_VISIT_N_DOMAINS];
+} seen_day;
+
 /* Per-thread workspace. */
 typedef struct worker {
   remit_context *ctx;
   remit_model *m;
   double *Y, *R;
   double *Yv, *Rv;                  /* one visit's observed state and readouts */
-  uint32_t *day_items;              /* per grid day: SLEDAI-2K items as that day was seen */
+  seen_day *seen;                   /* per grid day: what the assessor saw that day */
   remit_dose *doses;
   double *col[8];                   /* daily series for remit__daily */
   double cov[REMIT_N_COVARIATES];
@@ -476,8 +484,11 @@ static remit_status load_patient(const trial *T, worker *w, int replicate, long 
 }
 
 /* SLEDAI-2K scores a descriptor present at the visit or in the preceding
- * 10 days (clinical.md §4.1). */
+ * 10 days (clinical.md §4.1); BILAG-2004 grades the activity of the last 4
+ * weeks [M] (docs/endpoints.md). */
 #define SLEDAI_WINDOW_DAYS 10
+#define BILAG_WINDOW_DAYS 28
+#define LOOKBACK_DAYS (BILAG_WINDOW_DAYS > SLEDAI_WINDOW_DAYS ? BILAG_WINDOW_DAYS : SLEDAI_WINDOW_DAYS)
 
 /* Visit-to-visit fluctuation of organ activity, an Ornstein-Uhlenbeck
  * process per organ in log activity (stationary SD s, correlation time
@@ -488,7 +499,7 @@ static remit_status load_patient(const trial *T, worker *w, int replicate, long 
 typedef struct fluctuation {
   double s, rho;         /* stationary SD; correlation from one grid day to the next */
   double eps[N_FLUCT];
-  int next_row;          /* first grid row whose items are not yet in w->day_items */
+  int next_row;          /* first grid row not yet in w->seen */
   remit__rng rng;
 } fluctuation;
 
@@ -507,27 +518,30 @@ static void fluctuation_start(const trial *T, const double *params, int replicat
   }
 }
 
-/* The SLEDAI-2K item bits of one readout row. */
-static uint32_t item_bits(const trial *T, const double *R) {
-  uint32_t items = 0;
+/* What one readout row shows the assessor: SLEDAI-2K items and BILAG-like
+ * grades (1-4; 0 where the model grades none). */
+static void see_day(const trial *T, const double *R, seen_day *d) {
+  d->items = 0;
   for (int k = 0; k < REMIT_N_SLEDAI_ITEMS; k++) {
-    items |= (R[T->items[k]] > 0.0 ? 1u : 0u) << k;
+    d->items |= (R[T->items[k]] > 0.0 ? 1u : 0u) << k;
   }
-  return items;
+  for (int k = 0; k < REMIT_N_BILAG_DOMAINS; k++) {
+    double g = T->bilag[k] >= 0 ? R[T->bilag[k]] : 0.0;
+    d->bilag[k] = (uint8_t)(g >= 1.0 && g <= 4.0 ? g : 0.0);
+  }
 }
 
 /* The readouts a visit on grid row `row` sees: the model's, or with
  * fluctuation those of the state with its organ activities perturbed.  It
- * also records, in w->day_items, the SLEDAI-2K items of every grid day of
- * the visit's look-back window as that day was seen (fill_visit).  The
- * fluctuation runs through every day from the first grid day; without it
- * only the window's days are read. */
+ * also records, in w->seen, every grid day of the visit's look-back windows
+ * as that day was seen (fill_visit).  The fluctuation runs through every day
+ * from the first grid day; without it only the windows' days are read. */
 static const double *visit_readouts(const trial *T, worker *w, int row, fluctuation *f) {
   const int nr = T->spec->n_readouts, ns = T->spec->n_states;
   const int fluct = f->s > 0.0;
   int r = f->next_row;
-  if (!fluct && r < row - SLEDAI_WINDOW_DAYS) {
-    r = row - SLEDAI_WINDOW_DAYS;
+  if (!fluct && r < row - LOOKBACK_DAYS) {
+    r = row - LOOKBACK_DAYS;
   }
   for (; r <= row; r++) {
     const double *Rr = w->R + (size_t)r * nr;
@@ -542,7 +556,7 @@ static const double *visit_readouts(const trial *T, worker *w, int row, fluctuat
         Rr = w->Rv;
       }
     }
-    w->day_items[r] = item_bits(T, Rr);
+    see_day(T, Rr, &w->seen[r]);
   }
   if (f->next_row <= row) {
     f->next_row = row + 1;
@@ -960,8 +974,9 @@ static double measured(remit__rng *r, double value, double cv) {
 }
 
 /* A visit on grid row `row`: R is what it sees (visit_readouts); its
- * clinical SLEDAI-2K items are those of any day of the look-back window as
- * that day was seen (w->day_items), the laboratory ones its measurements. */
+ * clinical SLEDAI-2K items are those of any day of SLEDAI-2K's look-back
+ * window, its model-graded BILAG-like grades the worst of BILAG's, as those
+ * days were seen (w->seen); the laboratory items are its measurements. */
 static void fill_visit(const trial *T, const worker *w, const remit_dose *doses, int n_doses,
                        int row, const double *R, remit__rng *noise, remit__visit *v) {
   const remit_noise *nz = &T->sc->noise;
@@ -969,7 +984,15 @@ static void fill_visit(const trial *T, const worker *w, const remit_dose *doses,
   v->day = day;
   v->items = 0;
   for (int r = row - SLEDAI_WINDOW_DAYS > 0 ? row - SLEDAI_WINDOW_DAYS : 0; r <= row; r++) {
-    v->items |= w->day_items[r];
+    v->items |= w->seen[r].items;
+  }
+  memset(v->bilag, 0, sizeof(v->bilag));
+  for (int r = row - BILAG_WINDOW_DAYS > 0 ? row - BILAG_WINDOW_DAYS : 0; r <= row; r++) {
+    for (int d = 0; d < REMIT_N_BILAG_DOMAINS; d++) {
+      if (w->seen[r].bilag[d] > v->bilag[d]) {
+        v->bilag[d] = w->seen[r].bilag[d];
+      }
+    }
   }
   v->anti_dsdna = measured(noise, R[T->rd[RD_DSDNA]], nz->anti_dsdna_cv);
   v->c3 = measured(noise, R[T->rd[RD_C3]], nz->c3_cv);
@@ -990,10 +1013,6 @@ static void fill_visit(const trial *T, const worker *w, const remit_dose *doses,
   v->immunosuppressants = n_immunosuppressants(T, doses, n_doses, day);
   v->new_treatment = 0;
   v->damage = R[T->rd[RD_DAMAGE]];
-  for (int d = 0; d < REMIT_N_BILAG_DOMAINS; d++) {
-    double g = T->bilag[d] >= 0 ? R[T->bilag[d]] : 0.0;
-    v->bilag[d] = (uint8_t)(g >= 1.0 && g <= 4.0 ? g : 0.0);
-  }
 }
 
 static void run_patient(const trial *T, worker *w, int replicate, const enrolled *e,
@@ -1150,10 +1169,10 @@ static remit_status worker_init(const trial *T, worker *w) {
   w->R = malloc(sizeof(double) * nd * (size_t)T->spec->n_readouts);
   w->Yv = malloc(sizeof(double) * (size_t)T->spec->n_states);
   w->Rv = malloc(sizeof(double) * (size_t)(T->spec->n_readouts + 1));
-  w->day_items = malloc(sizeof(uint32_t) * nd);
+  w->seen = malloc(sizeof(seen_day) * nd);
   w->doses = malloc(sizeof(remit_dose) * (size_t)(T->max_doses + MAX_TRIGGERS + 1));
   w->params = malloc(sizeof(double) * (size_t)(T->spec->n_params + 1));
-  int ok = w->Y && w->R && w->Yv && w->Rv && w->day_items && w->doses && w->params;
+  int ok = w->Y && w->R && w->Yv && w->Rv && w->seen && w->doses && w->params;
   for (int k = 0; k < 8; k++) {
     w->col[k] = malloc(sizeof(double) * nd);
     ok = ok && w->col[k];
@@ -1168,7 +1187,7 @@ static void worker_close(worker *w) {
   free(w->R);
   free(w->Yv);
   free(w->Rv);
-  free(w->day_items);
+  free(w->seen);
   free(w->doses);
   free(w->params);
   for (int k = 0; k < 8; k++) {

@@ -36,7 +36,7 @@
 static char dir[256];
 
 static const char *write_file(const char *name, const char *text) {
-  static char path[512];
+  static char path[600];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   FILE *f = fopen(path, "w");
   fputs(text, f);
@@ -436,6 +436,35 @@ static void test_fluctuation(void) {
  * on day 100, a visit every day.  Each visit's clinical items must be the
  * union of the model's items over its window (recomputed here with the
  * library), and some visit must hold an item that is gone on its own day. */
+/* The SLE model's daily readouts (days t0 .. t0 + n - 1) of a patient with
+ * table parameters, SLEDAI-2K `sledai0`, non-renal, and `triggers` flare
+ * triggers on day 100: what the trial engine's visits are checked against.
+ * The caller frees the n × n_readouts array. */
+static double *daily_readouts(double sledai0, double triggers, int t0, int n) {
+  remit_context *ctx;
+  remit_context_create(NULL, &ctx);
+  const remit_model_spec *spec = remit_spec_sle();
+  remit_model *m = NULL;
+  REMIT_CHECK_STATUS(remit_model_create(ctx, spec, &m), REMIT_OK);
+  remit_covariates cov = {40, 0, 65, 165, sledai0, 0};
+  remit_dose dose = {100, remit_spec_input_index(spec, "flare_trigger"), triggers, 0.0};
+  double *days = malloc(sizeof(double) * (size_t)n);
+  double *Y = malloc(sizeof(double) * (size_t)n * (size_t)spec->n_states);
+  double *R = malloc(sizeof(double) * (size_t)n * (size_t)spec->n_readouts);
+  for (int i = 0; i < n; i++) {
+    days[i] = t0 + i;
+  }
+  remit_sim_options opt = {REMIT_SOLVER_FAST, 1e-6, 1e-6, 0, t0};
+  REMIT_CHECK_STATUS(remit_model_set_covariates(m, &cov), REMIT_OK);
+  REMIT_CHECK_STATUS(remit_model_set_regimen(m, &dose, 1), REMIT_OK);
+  REMIT_CHECK_STATUS(remit_model_simulate(m, &opt, days, n, Y, R), REMIT_OK);
+  free(days);
+  free(Y);
+  remit_model_destroy(&m);
+  remit_context_destroy(&ctx);
+  return R;
+}
+
 static void test_sledai_window(void) {
   const char *text =
       "name: window\nseed: 3\nparameters: {flare_rate: 0}\n"
@@ -446,24 +475,9 @@ static void test_sledai_window(void) {
       "endpoints: [{kind: sledai, day: 200}]\n";
   char db[512];
   REMIT_CHECK_STATUS(run_text("window", text, 1, db, sizeof db), REMIT_OK);
-  remit_context *ctx;
-  remit_context_create(NULL, &ctx);
   const remit_model_spec *spec = remit_spec_sle();
-  remit_model *m = NULL;
-  REMIT_CHECK_STATUS(remit_model_create(ctx, spec, &m), REMIT_OK);
-  remit_covariates cov = {40, 0, 65, 165, 10, 0};
-  remit_dose dose = {100, remit_spec_input_index(spec, "flare_trigger"), 1.0, 0.0};
   enum { T0 = -7, N = 208 };
-  double days[N];
-  for (int i = 0; i < N; i++) {
-    days[i] = T0 + i;
-  }
-  double *Y = malloc(sizeof(double) * N * (size_t)spec->n_states);
-  double *R = malloc(sizeof(double) * N * (size_t)spec->n_readouts);
-  remit_sim_options opt = {REMIT_SOLVER_FAST, 1e-6, 1e-6, 0, T0};
-  REMIT_CHECK_STATUS(remit_model_set_covariates(m, &cov), REMIT_OK);
-  REMIT_CHECK_STATUS(remit_model_set_regimen(m, &dose, 1), REMIT_OK);
-  REMIT_CHECK_STATUS(remit_model_simulate(m, &opt, days, N, Y, R), REMIT_OK);
+  double *R = daily_readouts(10, 1.0, T0, N);
   /* Clinical items only: the laboratory ones are the visit's measurements. */
   const uint32_t lab = (1u << REMIT_SI_PROTEINURIA) | (1u << REMIT_SI_LOW_COMPLEMENT) |
                        (1u << REMIT_SI_DNA_BINDING);
@@ -496,10 +510,51 @@ static void test_sledai_window(void) {
               "every visit's clinical SLEDAI-2K items are those of its 10-day window (%d of %d)",
               same, visits);
   REMIT_CHECK(window_only > 0, "%d visits score an item gone by the visit day", window_only);
-  free(Y);
   free(R);
-  remit_model_destroy(&m);
-  remit_context_destroy(&ctx);
+}
+
+/* BILAG-2004 grades the last 4 weeks [M]: a model-graded A seen within the
+ * 28 days before a visit makes that visit's domain A (a severe flare against
+ * an earlier visit); one seen 29 or more days before does not.  The visit
+ * days are chosen from the model's own daily grades. */
+static void test_bilag_window(void) {
+  const remit_model_spec *spec = remit_spec_sle();
+  enum { T0 = 0, N = 301 };
+  double *R = daily_readouts(14, 3.0, T0, N);
+  const char *dom[] = {"bilag_mucocutaneous", "bilag_musculoskeletal", "bilag_cardiorespiratory"};
+  int last_a = -1, any_a_before = 0;
+  for (int d = 0; d < 3; d++) {
+    int k = remit_spec_readout_index(spec, dom[d]);
+    REMIT_CHECK(k >= 0, "readout %s", dom[d]);
+    for (int i = 0; i < N && k >= 0; i++) {
+      if (R[(size_t)i * spec->n_readouts + k] >= 4.0) {
+        last_a = i > last_a ? i : last_a;
+        any_a_before |= i < 100;
+      }
+    }
+  }
+  REMIT_CHECK(last_a > 100 && last_a + 29 < N && !any_a_before,
+              "3 triggers at day 100 give a BILAG-like A, last seen on day %d", last_a);
+  const int near = last_a + 14, far = last_a + 29;
+  for (int c = 0; c < 2 && last_a > 100 && last_a + 29 < N; c++) {
+    int visit = c == 0 ? near : far;
+    char text[1024], name[32], db[512];
+    snprintf(text, sizeof text,
+             "name: bwin\nseed: 3\nparameters: {flare_rate: 0}\n"
+             "population:\n  n_enrol: 1\n  iiv: {use_table: false}\n"
+             "  covariates: {age: 40, sex: 0, weight: 65, height: 165, sledai: 14, renal: 0}\n"
+             "arms:\n  - name: soc\n    regimen: [{input: flare_trigger, day: 100, amount: 3}]\n"
+             "design: {followup_days: 300}\nvisits: [90, %d]\n"
+             "endpoints: [{name: sev, kind: flare_any, flare: bilag_a, day: %d}]\n",
+             visit, visit);
+    snprintf(name, sizeof name, "bwin%d", c);
+    REMIT_CHECK_STATUS(run_text(name, text, 1, db, sizeof db), REMIT_OK);
+    double ev = real_q(db, "SELECT event FROM outcomes WHERE endpoint = 'sev'");
+    REMIT_CHECK(ev == (c == 0 ? 1.0 : 0.0),
+                "visit on day %d, A last seen on day %d: severe flare %g (expected %d)", visit,
+                last_a, ev, c == 0);
+  }
+  free(R);
 }
 
 int main(void) {
@@ -514,6 +569,7 @@ int main(void) {
   test_vpop_too_low();
   test_fluctuation();
   test_sledai_window();
+  test_bilag_window();
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   if (system(cmd) != 0) {
