@@ -324,15 +324,6 @@ int remit__flare_at(const remit__visit *visits, int k, remit_flare_def def, doub
     case REMIT_FLARE_PGA:
       /* Inclusive at the bound: 1.3 - 0.3 counts as a rise of 1.0. */
       return cur->pga - prev->pga >= thr - pga_tol;
-    case REMIT_FLARE_SFI_SEVERE:
-      /* BLISS's modified SFI severe flare: not the SELENA-SLEDAI rise to
-       * > 12 alone; new or worse severe organ disease (a new BILAG-like A)
-       * or the PGA rising to > 2.5.  Prednisone and hospitalisation criteria
-       * are not modelled (docs/endpoints.md). */
-      if (cur->pga > SFI_PGA_SEVERE_GT + pga_tol && !(prev->pga > SFI_PGA_SEVERE_GT + pga_tol)) {
-        return 1;
-      }
-      break;
     default:
       break;
   }
@@ -343,7 +334,12 @@ int remit__flare_at(const remit__visit *visits, int k, remit_flare_def def, doub
     case REMIT_FLARE_BILAG_AB:
       return na >= 1 || nb >= 1;
     case REMIT_FLARE_SFI_SEVERE:
-      return na >= 1;
+      /* BLISS's modified SFI severe flare: not the SELENA-SLEDAI rise to
+       * > 12 alone; new or worse severe organ disease (a new BILAG-like A)
+       * or the PGA rising to > 2.5.  Prednisone and hospitalisation criteria
+       * are not modelled (docs/endpoints.md). */
+      return na >= 1 ||
+             (cur->pga > SFI_PGA_SEVERE_GT + pga_tol && !(prev->pga > SFI_PGA_SEVERE_GT + pga_tol));
     case REMIT_FLARE_BILAG_ANY:
       /* BILAG-2004 flare of any severity: severe (new A), moderate (new B
        * from C/D/E) or mild (new C from D/E). */
