@@ -23,6 +23,8 @@
 # Env: NC (cohort size, 1000)  NSLE (SLE repetitions, 20)  NPY (scipy, 50)
 #      NR (deSolve, 20)  PEERS (../shared/peers)  OUT (bench/out, git-ignored)
 #      BUILD (OUT/build)  SEED (20240601)  CPU (1)
+#      NATIVE (ON: remit built with -march=native, as the peers' driver is;
+#      OFF for the portable build; results are the same bitwise)
 # Results: OUT/table.md, OUT/perf_*.csv (per patient), OUT/traj_*.csv.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +42,7 @@ export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 echo "== build (Release, REMIT_BUILD_BENCH=ON) in $BUILD"
 mkdir -p "$BUILD"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DREMIT_BUILD_BENCH=ON \
-  -DREMIT_BUILD_TESTS=OFF > "$BUILD/cmake.log" 2>&1 || { cat "$BUILD/cmake.log"; exit 1; }
+  -DREMIT_NATIVE=${NATIVE:-ON} -DREMIT_BUILD_TESTS=OFF > "$BUILD/cmake.log" 2>&1 || { cat "$BUILD/cmake.log"; exit 1; }
 cmake --build "$BUILD" -j2 --target remit_bench remit_cohort_gen > "$BUILD/build.log" 2>&1 ||
   { cat "$BUILD/build.log"; exit 1; }
 BENCH=$BUILD/bench/remit_bench

@@ -5,6 +5,10 @@ endmacro()
 
 remit_option(REMIT_BUILD_TESTS "Build the test programs and register them with CTest" ON)
 remit_option(REMIT_BUILD_BENCH "Build the benchmarks under bench/" OFF)
+# Code for this machine's CPU (AVX2/AVX-512 where present), as the peers'
+# benchmark builds are (-march=native).  FMA contraction stays off, so every
+# result is bitwise the same as the portable build's (docs/performance.md).
+remit_option(REMIT_NATIVE "Compile for this machine's CPU (-march=native), same results" OFF)
 set(REMIT_SANITIZE "" CACHE STRING "Sanitizers for a checking build: address;undefined")
 
 # MPI (Debian openmpi-bin + libopenmpi-dev) splits a trial's patients across
