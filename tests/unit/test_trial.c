@@ -232,7 +232,7 @@ static void check_vpop_records(const char *db, const char *what) {
               "%s: %ld accepted and %ld not selected, each recorded once", what, acc, rej);
 }
 
-/* A population whose simulated baseline SLEDAI-2K is about 10.4 ± 4.2
+/* A population whose simulated baseline SLEDAI-2K is about 10.8 ± 3.8
  * (covariate N(9, 4); its renal patients score haematuria too since session
  * 6's th_haem), selected toward a published-like N(14, 3): the selected mean and SD match
  * within sampling error (300 patients: SE of the mean 0.17; the kernel
