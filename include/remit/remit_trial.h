@@ -176,6 +176,7 @@ typedef enum remit_endpoint_kind {
   REMIT_EP_RELAPSE,             /* time to first flare after reaching LLDAS or DORIS (Kaplan-Meier) */
   REMIT_EP_FLARE_COUNT,         /* flares per patient over follow-up to day (rate per patient-year) */
   REMIT_EP_FLARE_ANY,           /* >= 1 flare by day (proportion; crude, over the days followed) */
+  REMIT_EP_CART_TOXICITY,       /* CRS >= threshold (2), any ICANS or a serious infection by day */
   REMIT_N_ENDPOINT_KINDS
 } remit_endpoint_kind;
 

@@ -229,6 +229,8 @@ double remit__endpoint_default_threshold(remit_endpoint_kind kind) {
       return 1.0; /* >= 1 serious infection */
     case REMIT_EP_AE_GRADE3:
       return 3.0; /* CTCAE grade >= 3 (Saint-Louis MSC trial, §4.8) */
+    case REMIT_EP_CART_TOXICITY:
+      return 2.0; /* CRS >= 2: CARLYSLE's "no CRS >= 2, ICANS or DLT" */
     case REMIT_EP_HYPOGAMMA:
       return 6.0; /* g/L = 600 mg/dL (J Allergy Clin Immunol 2024, models.md §2.4) */
     case REMIT_EP_RENAL_RESPONSE:
@@ -258,6 +260,7 @@ int remit__endpoint_value_kind(remit_endpoint_kind kind) {
     case REMIT_EP_ICANS:
     case REMIT_EP_INFECTION:
     case REMIT_EP_AE_GRADE3:
+    case REMIT_EP_CART_TOXICITY:
     case REMIT_EP_HYPOGAMMA:
     case REMIT_EP_RENAL_RESPONSE:
     case REMIT_EP_ANTI_DSDNA_NEG:
@@ -776,6 +779,21 @@ static double infections_by(const remit__daily *dl, double hi) {
   return c;
 }
 
+/* Whether a serious infection started on days 0..hi: the cumulative count
+ * rose above its value before day 0 (lymphodepletion's days excluded). */
+static int infection_from_day0(const remit__daily *dl, double hi) {
+  if (!dl->infection) {
+    return 0;
+  }
+  double before = 0.0;
+  for (int i = 0; i < dl->n; i++) {
+    if (isfinite(dl->day[i]) && dl->day[i] < 0.0 && isfinite(dl->infection[i])) {
+      before = dl->infection[i];
+    }
+  }
+  return infections_by(dl, hi) > before;
+}
+
 /* Last observed day of the daily grid (<= hi). */
 static double last_day(const remit__daily *dl, double hi) {
   double t = NAN;
@@ -837,18 +855,25 @@ static void eval_safety(const remit_endpoint *ep, const remit__daily *dl, remit_
         }
       }
       int yes = m >= thr;
-      if (!yes && thr <= AE_INFECTION_GRADE && dl->infection) {
-        double before = 0.0;
-        for (int i = 0; i < dl->n; i++) {
-          if (isfinite(dl->day[i]) && dl->day[i] < 0.0 && isfinite(dl->infection[i])) {
-            before = dl->infection[i];
-          }
-        }
-        yes = infections_by(dl, end) > before;
+      if (!yes && thr <= AE_INFECTION_GRADE) {
+        yes = infection_from_day0(dl, end);
       }
       set_binary(o, yes, t);
       return;
     }
+    case REMIT_EP_CART_TOXICITY:
+      if (!dl->crs_grade || !dl->icans_grade) {
+        set_missing(o, "no daily CRS or ICANS series");
+        return;
+      }
+      /* A dose-escalation safety composite: CRS of the threshold grade or
+       * worse, ICANS of any grade, or a dose-limiting serious infection
+       * (CRS >= 3 and ICANS >= 3, the other DLTs, are already counted). */
+      set_binary(o,
+                 max_grade(dl, dl->crs_grade, 0.0, end) >= thr || max_grade(dl, dl->icans_grade, 0.0, end) >= 1.0 ||
+                     infection_from_day0(dl, end),
+                 t);
+      return;
     default:
       return;
   }
@@ -912,6 +937,7 @@ remit_status remit__endpoint_eval_opts(const remit_endpoint *ep, const remit__en
     case REMIT_EP_ICANS:
     case REMIT_EP_INFECTION:
     case REMIT_EP_AE_GRADE3:
+    case REMIT_EP_CART_TOXICITY:
       eval_safety(ep, daily, &o);
       break;
     default:

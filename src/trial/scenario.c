@@ -77,7 +77,7 @@ static const char *const ep_names[REMIT_N_ENDPOINT_KINDS + 1] = {
     "sri4",          "bicla",          "flare",     "b_aplasia_days",  "b_reconstitution",
     "cart_cmax",     "cart_tmax",      "cart_auc28", "crs",            "icans",
     "infection",     "ae_grade3",      "hypogamma", "damage_change",   "renal_response",
-    "anti_dsdna_neg", "relapse",       "flare_count", "flare_any", NULL};
+    "anti_dsdna_neg", "relapse",       "flare_count", "flare_any", "cart_toxicity", NULL};
 
 static const char *const flare_names[REMIT_N_FLARE_DEFS + 1] = {
     "sledai", "sledai_severe", "bilag", "bilag_ab", "bilag_a", "pga", "bilag_any", "sfi_severe", NULL};
@@ -133,7 +133,7 @@ static double ep_default_threshold(remit_endpoint_kind k) {
 
 /* Whether the kind reads its threshold as a grade (1..5). */
 static int ep_threshold_is_grade(remit_endpoint_kind k) {
-  return k == REMIT_EP_CRS || k == REMIT_EP_ICANS || k == REMIT_EP_AE_GRADE3;
+  return k == REMIT_EP_CRS || k == REMIT_EP_ICANS || k == REMIT_EP_AE_GRADE3 || k == REMIT_EP_CART_TOXICITY;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -677,6 +677,29 @@ static void test_safety(void) {
   none.crs_grade = none.icans_grade = none.neutropenia_grade = none.other_ae_grade = none.infection = NULL;
   CHECK_MISSING(ev(REMIT_EP_AE_GRADE3, 10, 0, &v0, 1, &none), "no safety series -> not evaluable");
   CHECK_MISSING(ev(REMIT_EP_CRS, 0, 0, &v0, 1, &none), "no CRS series -> not evaluable");
+
+  /* CAR-T toxicity composite (CARLYSLE: no CRS >= 2, no ICANS, no DLT). */
+  mkseries(&s, -5, 365);
+  s.crs[idx(&s, 5)] = 1;
+  s.neut[idx(&s, 4)] = 4;
+  CHECK_RESP(ev(REMIT_EP_CART_TOXICITY, 28, 0, &v0, 1, &s.d), 0, "grade 1 CRS and neutropenia: no toxicity");
+  s.crs[idx(&s, 6)] = 2;
+  CHECK_RESP(ev(REMIT_EP_CART_TOXICITY, 28, 0, &v0, 1, &s.d), 1, "grade 2 CRS (default threshold 2)");
+  CHECK_RESP(ev(REMIT_EP_CART_TOXICITY, 28, 3, &v0, 1, &s.d), 0, "... not at threshold 3");
+  s.crs[idx(&s, 6)] = 0;
+  s.icans[idx(&s, 9)] = 1;
+  CHECK_RESP(ev(REMIT_EP_CART_TOXICITY, 28, 3, &v0, 1, &s.d), 1, "ICANS of any grade counts");
+  CHECK_RESP(ev(REMIT_EP_CART_TOXICITY, 8, 0, &v0, 1, &s.d), 0, "... within the window only");
+  s.icans[idx(&s, 9)] = 0;
+  for (int i = 0; i < s.d.n; i++) {
+    s.inf[i] = s.day[i] >= -3 ? 1 : 0;
+  }
+  CHECK_RESP(ev(REMIT_EP_CART_TOXICITY, 28, 0, &v0, 1, &s.d), 0, "an infection during lymphodepletion is not counted");
+  for (int i = idx(&s, 20); i < s.d.n; i++) {
+    s.inf[i] = 2;
+  }
+  CHECK_RESP(ev(REMIT_EP_CART_TOXICITY, 28, 0, &v0, 1, &s.d), 1, "a serious infection on day 20 counts");
+  CHECK_MISSING(ev(REMIT_EP_CART_TOXICITY, 28, 0, &v0, 1, &none), "no CRS/ICANS series -> not evaluable");
 }
 
 static void test_labs(void) {

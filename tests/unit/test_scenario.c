@@ -78,7 +78,8 @@ static void test_shipped(void) {
   static const char *const names[] = {"default",   "erlangen_cart", "saint_louis_msc",
                                       "french_cart_multicentre", "msc_rct", "bliss52",
                                       "tulip2",    "lunar",         "liang2010_msc_vpop",
-                                      "bliss_serology", "petri1991_hopkins", "mcelhone2021_uk"};
+                                      "bliss_serology", "petri1991_hopkins", "mcelhone2021_uk",
+                                      "kysa1_kyv101", "carlysle_obecel"};
   remit_context *ctx = NULL;
   remit_context_create(NULL, &ctx);
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
