@@ -189,6 +189,10 @@ typedef struct remit_eval_options {
    * every rank returns the same numbers as one process would.  Creating,
    * running and destroying an evaluator are then collective. */
   const void *mpi_comm;
+  /* 1: keep each scenario's complete run store in workdir when it is the
+   * same run (scenario, seed, parameters, replicates, sizes, version) and
+   * continue an interrupted one; run the rest (remit validate --resume). */
+  int resume;
 } remit_eval_options;
 
 /* The distribution across replicates of one mapped statistic. */

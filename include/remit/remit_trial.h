@@ -315,6 +315,13 @@ typedef struct remit_trial_options {
    * (each cohort's decision needs the previous one).  Every rank returns
    * rank 0's status after the store is complete. */
   const void *mpi_comm;
+  /* 1: if RUN.db is already a complete store of this very run (same
+   * scenario, seed, model, parameter table after overrides, replicates and
+   * sizes, remit version), keep it and return at once; anything else runs as
+   * `resume` and `overwrite` say.  `reused` (may be NULL) is set to 1 when
+   * the store was kept, else 0.  remit validate --resume uses it. */
+  int reuse;
+  int *reused;
 } remit_trial_options;
 
 /* Runs every replicate of the scenario and writes the run store.  The same

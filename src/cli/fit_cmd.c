@@ -25,7 +25,9 @@ static double now_s(void) {
 
 static void on_scenario(const char *scenario, int reps, long patients, double seconds,
                         void *user) {
-  if (*(int *)user) {
+  if (*(int *)user && patients == 0) {
+    fprintf(stderr, "  %-48s %5d replicates  kept from the interrupted run\n", scenario, reps);
+  } else if (*(int *)user) {
     fprintf(stderr, "  %-48s %5d replicates %8ld patients %7.1f s\n", scenario, reps, patients,
             seconds);
   }
@@ -169,7 +171,7 @@ static void validate_help(FILE *f) {
   fprintf(f,
           "usage: remit validate [--targets FILE] [--map FILE] [--replicates R]\n"
           "                      [--parameter-set FILE] [--threads N] [-o OUT.db] [--csv FILE]\n"
-          "                      [--workdir DIR] [--quiet]\n"
+          "                      [--workdir DIR] [--resume] [--quiet]\n"
           "\n"
           "For every target the map addresses, simulates R replicate virtual trials of the\n"
           "published design and size (the map's scenario) and compares the published value\n"
@@ -185,6 +187,11 @@ static void validate_help(FILE *f) {
           "  --parameter-set FILE  typical values for every scenario (default: the model's)\n"
           "  -o OUT.db             results store (default results/validation.db)\n"
           "  --csv FILE            CSV (default OUT.csv); --workdir DIR run stores (OUT.runs)\n"
+          "  --resume              after an interruption: keep the scenarios already run\n"
+          "                        (their stores in the work directory, if the same run),\n"
+          "                        continue the one interrupted, run the rest; the results\n"
+          "                        are those of an uninterrupted run\n"
+          "The CSV and OUT.db are written only when every scenario has run.\n"
           "Under mpirun or srun the processes share every trial; rank 0 writes and prints\n"
           "the same results as one process (docs/cluster.md).\n",
           DEFAULT_TARGETS, DEFAULT_MAP);
@@ -193,8 +200,13 @@ static void validate_help(FILE *f) {
 int cmd_validate(int argc, char **argv) {
   common c = {DEFAULT_TARGETS, DEFAULT_MAP, NULL, NULL, 2, 0, 0};
   const char *out = "results/validation.db", *csv = NULL;
+  int resume = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
+    if (strcmp(a, "--resume") == 0) {
+      resume = 1;
+      continue;
+    }
     int r = common_opt("validate", argc, argv, &i, &c);
     if (r < 0) {
       return CLI_USAGE;
@@ -278,6 +290,7 @@ int cmd_validate(int argc, char **argv) {
   eo.on_scenario = on_scenario;
   eo.user = &show;
   eo.mpi_comm = mpi.comm;
+  eo.resume = resume;
   int n_pass = 0;
   double t0 = now_s();
   if (remit_validate(ctx, t, m, &eo, rows, &n_pass) != REMIT_OK) {
@@ -308,16 +321,22 @@ int cmd_validate(int argc, char **argv) {
     }
   }
   printf("%d of %d targets inside the 95 %% interval (%.0f s)\n", n_pass, m->n, dt);
-  FILE *f = fopen(csv ? csv : csv_path, "w");
-  if (!f || remit_validation_write_csv(ctx, t, m, rows, f) != REMIT_OK) {
-    fprintf(stderr, "remit validate: cannot write %s\n", csv ? csv : csv_path);
-    if (f) {
-      fclose(f);
+  /* Written as CSV.partial and renamed, so a CSV is never left half written. */
+  const char *csv_final = csv ? csv : csv_path;
+  char *csv_part = sibling(csv_final, ".partial");
+  FILE *f = csv_part ? fopen(csv_part, "w") : NULL;
+  int ok = f && remit_validation_write_csv(ctx, t, m, rows, f) == REMIT_OK;
+  ok = f && fclose(f) == 0 && ok && rename(csv_part, csv_final) == 0;
+  if (!ok) {
+    fprintf(stderr, "remit validate: cannot write %s\n", csv_final);
+    if (csv_part) {
+      remove(csv_part);
     }
+    free(csv_part);
     rc = CLI_FAIL;
     goto done;
   }
-  fclose(f);
+  free(csv_part);
   char prov[1024];
   snprintf(prov, sizeof prov, "parameter set: %s; replicates: %s; %d of %d inside; %.1f s",
            c.pset ? c.pset : "model default", c.replicates ? "fixed" : "per map row", n_pass, m->n,

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -449,6 +450,15 @@ done:
   return st;
 }
 
+/* Whether an interrupted run store (RUN.db.partial) exists beside `db`. */
+static int partial_exists(const char *db) {
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s.partial", db) >= (int)sizeof path) {
+    return 0;
+  }
+  return access(path, F_OK) == 0;
+}
+
 remit_status remit_evaluator_run(remit_evaluator *ev, const char *const *names,
                                  const double *values, int n, double level, remit_sim_stat *out) {
   remit_context *ctx = ev->ctx;
@@ -501,8 +511,20 @@ remit_status remit_evaluator_run(remit_evaluator *ev, const char *const *names,
     topt.overwrite = 1;
     topt.threads = ev->opt.threads > 0 ? ev->opt.threads : 1;
     topt.mpi_comm = ev->opt.mpi_comm;
+    int reused = 0;
+    if (ev->opt.resume) { /* only rank 0's files matter: it opens the store */
+      topt.reuse = 1;
+      topt.reused = &reused;
+      topt.resume = ev->rank == 0 && partial_exists(e->db);
+    }
     double t0 = now_s();
     st = remit_trial_run(ctx, sc, &topt);
+    if (st != REMIT_OK && ev->opt.resume) {
+      /* An interrupted store of another run (other parameters, replicates
+       * or version) cannot be continued: start this scenario afresh. */
+      topt.resume = 0;
+      st = remit_trial_run(ctx, sc, &topt);
+    }
     double dt = now_s() - t0;
     long np = (long)(sc->design.n_enrol > 0 ? sc->design.n_enrol : sc->design.n_screen) * e->reps;
     sc->param_overrides = e->own;
@@ -513,7 +535,7 @@ remit_status remit_evaluator_run(remit_evaluator *ev, const char *const *names,
       return REMIT_ERROR(ctx, st, "%s: %s", e->path, remit_context_errmsg(ctx));
     }
     if (ev->opt.on_scenario) {
-      ev->opt.on_scenario(e->path, e->reps, np, dt, ev->opt.user);
+      ev->opt.on_scenario(e->path, e->reps, reused ? 0 : np, dt, ev->opt.user);
     }
     for (int i = 0; i < ev->n_rows && st == REMIT_OK && ev->rank == 0; i++) {
       if (ev->row_scen[i] == s) {

@@ -122,7 +122,7 @@ static const char *const stmt_sql[S_N] = {
 static const char *const reserved_keys[] = {
     "scenario_text", "scenario_hash", "scenario_path", "remit_version", "build_info",
     "seed",          "model",         "params_hash",   "status",        "started",
-    "finished",      "resumed",       "schema_version"};
+    "finished",      "resumed",       "schema_version", "design"};
 
 struct remit__store {
   remit_context *ctx;
@@ -386,6 +386,7 @@ static remit_status create_content(remit__store *st, const remit__run_info *info
       {"seed", seed},
       {"model", info->model},
       {"params_hash", phash},
+      {"design", info->design ? info->design : ""},
       {"schema_version", schema},
       {"status", "running"},
       {"started", now},
@@ -424,10 +425,10 @@ static remit_status create_content(remit__store *st, const remit__run_info *info
 }
 
 /* Reads run.key into buf ("" for NULL); 1 if the key exists, 0 if not, <0 on error. */
-static int run_get(remit__store *st, const char *key, char *buf, size_t cap) {
+static int run_get(sqlite3 *db, const char *key, char *buf, size_t cap) {
   sqlite3_stmt *s = NULL;
   buf[0] = '\0';
-  if (sqlite3_prepare_v2(st->db, "SELECT value FROM run WHERE key = ?1", -1, &s, NULL) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, "SELECT value FROM run WHERE key = ?1", -1, &s, NULL) != SQLITE_OK) {
     return -1;
   }
   sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -457,6 +458,46 @@ static int pragma_int(sqlite3 *db, const char *pragma, int *value) {
   return rc;
 }
 
+/* A run's identity: what a resumed or reused run must share with the one
+ * about to start.  `design` holds what a caller may set outside the
+ * scenario text (replicates, sizes: remit validate, fit). */
+enum { N_IDENTITY = 6 };
+static const char *const identity_keys[N_IDENTITY] = {"scenario_hash", "seed",   "model",
+                                                      "params_hash",   "design", "remit_version"};
+static const char *const identity_why[N_IDENTITY] = {
+    "the scenario file changed since the run started", "the seed differs", "the model differs",
+    "the parameter table (parameter set or overrides) changed",
+    "the design (replicates or sizes set by the caller) differs", "the remit version differs"};
+
+/* Compares the stored identity with info's: N_IDENTITY when all match, else
+ * the first key that differs (its stored value in `stored`, the present one
+ * in `now`, both of size cap), or -1 on a database error. */
+static int identity_mismatch(sqlite3 *db, const remit__run_info *info, char *stored, char *now,
+                             size_t cap) {
+  char want[3][32];
+  hex64(remit__fnv1a64(info->scenario_text, strlen(info->scenario_text), REMIT_FNV1A64_INIT),
+        want[0]);
+  snprintf(want[1], sizeof want[1], "%" PRIu64, info->seed);
+  hex64(params_hash(info->params, info->n_params), want[2]);
+  const char *now_value[N_IDENTITY] = {want[0], want[1], info->model, want[2],
+                                       info->design ? info->design : "",
+                                       info->remit_version ? info->remit_version : remit_version()};
+  for (int k = 0; k < N_IDENTITY; k++) {
+    int found = run_get(db, identity_keys[k], stored, cap);
+    if (found < 0) {
+      return -1;
+    }
+    if (!found) {
+      snprintf(stored, cap, "(missing)");
+    }
+    if (!found || strcmp(stored, now_value[k]) != 0) {
+      snprintf(now, cap, "%s", now_value[k]);
+      return k;
+    }
+  }
+  return N_IDENTITY;
+}
+
 /* Checks a partial run against what the resuming caller is about to run,
  * then resets it to the state before the summary phase. */
 static remit_status resume_content(remit__store *st, const remit__run_info *info) {
@@ -468,28 +509,14 @@ static remit_status resume_content(remit__store *st, const remit__run_info *info
     return REMIT_ERROR(st->ctx, REMIT_ERR_ARG, "cannot resume %s: not a remit run database",
                        st->partial);
   }
-  char want[4][32], stored[64];
-  const char *keys[5] = {"scenario_hash", "seed", "model", "params_hash", "remit_version"};
-  const char *why[5] = {"the scenario file changed since the run started",
-                        "the seed differs", "the model differs",
-                        "the parameter table (parameter set or overrides) changed",
-                        "the remit version differs"};
-  hex64(remit__fnv1a64(info->scenario_text, strlen(info->scenario_text), REMIT_FNV1A64_INIT),
-        want[0]);
-  snprintf(want[1], sizeof want[1], "%" PRIu64, info->seed);
-  hex64(params_hash(info->params, info->n_params), want[3]);
-  const char *now_value[5] = {want[0], want[1], info->model, want[3],
-                              info->remit_version ? info->remit_version : remit_version()};
-  for (int k = 0; k < 5; k++) {
-    int found = run_get(st, keys[k], stored, sizeof stored);
-    if (found < 0) {
-      return db_error(st, "reading the run table");
-    }
-    if (!found || strcmp(stored, now_value[k]) != 0) {
-      return REMIT_ERROR(st->ctx, REMIT_ERR_ARG,
-                         "cannot resume %s: %s (%s: stored '%s', now '%s')", st->partial, why[k],
-                         keys[k], found ? stored : "(missing)", now_value[k]);
-    }
+  char stored[96], now_value[96];
+  int k = identity_mismatch(st->db, info, stored, now_value, sizeof stored);
+  if (k < 0) {
+    return db_error(st, "reading the run table");
+  }
+  if (k < N_IDENTITY) {
+    return REMIT_ERROR(st->ctx, REMIT_ERR_ARG, "cannot resume %s: %s (%s: stored '%s', now '%s')",
+                       st->partial, identity_why[k], identity_keys[k], stored, now_value);
   }
   /* Summaries are derived from the outcomes and redone by the runner; a run
    * killed after committing 'complete' but before the rename is finished
@@ -510,6 +537,30 @@ static remit_status resume_content(remit__store *st, const remit__run_info *info
     status = run_set(st, "resumed", now);
   }
   return status;
+}
+
+remit_status remit__store_is_same_run(remit_context *ctx, const char *path,
+                                      const remit__run_info *info, int *same) {
+  if (!ctx || !path || !info || !info->scenario_text || !info->model || !same) {
+    return REMIT_ERR_ARG;
+  }
+  *same = 0;
+  if (!file_exists(path)) {
+    return REMIT_OK;
+  }
+  sqlite3 *db = NULL;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sqlite3_close(db);
+    return REMIT_OK; /* not a store: the caller runs it again */
+  }
+  int app = 0;
+  char stored[96], now_value[96];
+  if (pragma_int(db, "PRAGMA application_id", &app) == SQLITE_OK && app == STORE_APPLICATION_ID &&
+      run_get(db, "status", stored, sizeof stored) == 1 && strcmp(stored, "complete") == 0) {
+    *same = identity_mismatch(db, info, stored, now_value, sizeof stored) == N_IDENTITY;
+  }
+  sqlite3_close(db);
+  return REMIT_OK;
 }
 
 remit_status remit__store_open(remit_context *ctx, const char *path, const remit__run_info *info,

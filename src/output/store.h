@@ -68,6 +68,10 @@ typedef struct remit__run_info {
    * anyway, with the fixed columns only). */
   int n_vpop;
   const char *const *vpop_readouts;
+  /* Design values a caller set outside the scenario text (replicates,
+   * sizes), e.g. "replicates 200, n_enrol 100, n_screen 0"; NULL: "".
+   * Part of the run's identity for resume and reuse. */
+  const char *design;
 } remit__run_info;
 
 /* One row of `patients`.  Strings may be NULL (stored as NULL); NaN doubles
@@ -111,6 +115,13 @@ int remit__store_resumed(const remit__store *st);
 
 /* Number of work units already in the store (0 for a new run). */
 int64_t remit__store_chunks_done(const remit__store *st);
+
+/* Whether `path` is a complete store of the run `info` describes (same
+ * scenario, seed, model, parameter table, design and remit version): *same
+ * 1 then, 0 for anything else (absent, partial, another run, not a store).
+ * Reads only. */
+remit_status remit__store_is_same_run(remit_context *ctx, const char *path,
+                                      const remit__run_info *info, int *same);
 
 /* 1 if (replicate, chunk) is committed, 0 if not, < 0 (a remit_status) on error. */
 int remit__store_chunk_done(remit__store *st, int replicate, int chunk);

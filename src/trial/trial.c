@@ -2550,6 +2550,44 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
   return st;
 }
 
+/* Rank 0: opens the store for the run, or with opt->reuse keeps a complete
+ * store of this very run (*reused 1, *store NULL).  The parameter table
+ * stored is the one used: typical values after the scenario's parameter set
+ * and overrides (the values the population draws around). */
+static remit_status open_store(trial *T, const remit_trial_options *opt, remit__store **store,
+                               int *reused) {
+  remit_context *ctx = T->ctx;
+  const remit_scenario *sc = T->sc;
+  remit_param_info *table = remit__calloc(ctx, (size_t)T->spec->n_params, sizeof(*table));
+  if (!table) {
+    return REMIT_ERR_NOMEM;
+  }
+  memcpy(table, T->spec->params, sizeof(*table) * (size_t)T->spec->n_params);
+  const double *typ = remit__population_typical(T->pop);
+  for (int k = 0; k < T->spec->n_params; k++) {
+    table[k].value = typ[k];
+  }
+  const char *vp_names[REMIT_VPOP_MAX_TARGETS];
+  for (int k = 0; k < sc->vpop.n_targets; k++) {
+    vp_names[k] = sc->vpop.targets[k].readout;
+  }
+  char design[96];
+  snprintf(design, sizeof design, "replicates %d, n_enrol %ld, n_screen %ld", sc->replicates,
+           (long)sc->design.n_enrol, (long)sc->design.n_screen);
+  remit__run_info info = {sc->text ? sc->text : "", sc->path, sc->seed, T->spec->name, NULL,
+                          NULL, table, T->spec->n_params, sc->vpop.n_targets, vp_names, design};
+  remit_status st = REMIT_OK;
+  *reused = 0;
+  if (opt->reuse) {
+    st = remit__store_is_same_run(ctx, opt->output, &info, reused);
+  }
+  if (st == REMIT_OK && !*reused) {
+    st = remit__store_open(ctx, opt->output, &info, opt->resume, opt->overwrite, store);
+  }
+  remit__free(ctx, table);
+  return st;
+}
+
 remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
                              const remit_trial_options *opt) {
   if (!ctx || !sc || !opt || !opt->output) {
@@ -2597,27 +2635,28 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
   if (st == REMIT_OK && sc->vpop.method != REMIT_VPOP_NONE) {
     st = vpop_pilot(&T, workers, n_workers);
   }
+  int reused = 0;
   if (st == REMIT_OK && D.rank == 0) { /* rank 0 alone owns the store */
-    remit_param_info *table = remit__calloc(ctx, (size_t)T.spec->n_params, sizeof(*table));
-    if (!table) {
-      st = REMIT_ERR_NOMEM;
-    } else {
-      /* The table as used: typical values after the scenario's parameter
-       * set and overrides (the same values the population draws around). */
-      memcpy(table, T.spec->params, sizeof(*table) * (size_t)T.spec->n_params);
-      const double *typ = remit__population_typical(T.pop);
-      for (int k = 0; k < T.spec->n_params; k++) {
-        table[k].value = typ[k];
-      }
-      const char *vp_names[REMIT_VPOP_MAX_TARGETS];
-      for (int k = 0; k < sc->vpop.n_targets; k++) {
-        vp_names[k] = sc->vpop.targets[k].readout;
-      }
-      remit__run_info info = {sc->text ? sc->text : "", sc->path, sc->seed, T.spec->name, NULL,
-                              NULL, table, T.spec->n_params, sc->vpop.n_targets, vp_names};
-      st = remit__store_open(ctx, opt->output, &info, opt->resume, opt->overwrite, &store);
-      remit__free(ctx, table);
+    st = open_store(&T, opt, &store, &reused);
+  }
+  if (opt->reuse && D.size > 1) {
+    int failed = st != REMIT_OK;
+    remit_status cst = remit__comm_agree(D.comm, &failed);
+    if (cst == REMIT_OK && !failed) {
+      cst = remit__comm_bcast(D.comm, &reused, sizeof reused);
     }
+    if (st == REMIT_OK && cst == REMIT_OK && failed) {
+      cst = REMIT_ERROR(ctx, REMIT_ERR_STATE, "another rank could not set up the trial");
+    }
+    if (st == REMIT_OK) {
+      st = cst;
+    }
+  }
+  if (opt->reused) {
+    *opt->reused = reused;
+  }
+  if (reused) {
+    goto cleanup;
   }
   if (st == REMIT_OK && D.rank == 0 && T.vp) {
     st = vpop_meta(&T, store);
@@ -2668,6 +2707,7 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
   }
   /* After rank 0 has finished the store: every rank returns its status. */
   st = remit__comm_finish(D.comm, st);
+cleanup:
   remit__comm_close(&D.comm);
   remit__free(ctx, D.msg);
   remit__free(ctx, D.ended);

@@ -96,6 +96,19 @@ else
 fi
 n=$(grep -c "targets inside" "$T/out")
 [ "$n" -eq 1 ] && pass "rank 0 alone prints the validation" || fail "validation printed $n times"
+# --resume across two ranks: the finished first scenario is kept, the second
+# (made to look interrupted) is continued; the same CSV.
+first=$(ls "$T"/val2.runs/00_*.db)
+second=$(ls "$T"/val2.runs/01_*.db)
+mv "$second" "$second.partial"
+rm -f "$T/val2.csv"
+if "${run2[@]}" "$REMIT" validate "${VA[@]:0:6}" -o "$T/val2.db" --resume >"$T/out" 2>"$T/err" &&
+  cmp -s "$T/val1.csv" "$T/val2.csv" && [ -f "$second" ] && [ -f "$first" ] &&
+  [ "$(grep -c "kept from the interrupted run" "$T/err")" -eq 1 ]; then
+  pass "mpirun -np 2 remit validate --resume: one scenario kept, one continued, same CSV"
+else
+  fail "mpirun -np 2 remit validate --resume: $(grep -v warning "$T/err" | head -5)"
+fi
 FA=("${VA[@]}" --param car_dm --param car_kill --starts 2 --max-evals 4 --replicates 2)
 "$REMIT" fit "${FA[@]}" -o "$T/set1.csv" --workdir "$T/fit1.runs" >/dev/null 2>&1 ||
   fail "plain remit fit"

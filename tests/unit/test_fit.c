@@ -164,6 +164,27 @@ static void test_unestimable_target(remit_context *ctx) {
   remit_targets_destroy(&t);
 }
 
+/* Counts remit validate's scenario runs: kept (0 patients) and simulated. */
+static void count_scenarios(const char *scenario, int reps, long patients, double seconds,
+                            void *user) {
+  (void)scenario;
+  (void)reps;
+  (void)seconds;
+  ((long *)user)[patients == 0 ? 0 : 1]++;
+}
+
+static int same_stats(const remit_validation_row *a, const remit_validation_row *b, int n) {
+  for (int i = 0; i < n; i++) {
+    if (a[i].pass != b[i].pass || a[i].sim.n_reps != b[i].sim.n_reps ||
+        memcmp(&a[i].sim.median, &b[i].sim.median, sizeof(double)) != 0 ||
+        memcmp(&a[i].sim.lower, &b[i].sim.lower, sizeof(double)) != 0 ||
+        memcmp(&a[i].sim.upper, &b[i].sim.upper, sizeof(double)) != 0) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 static void test_map_and_validate(remit_context *ctx) {
   remit_targets *t = load_targets(ctx, "t.csv",
                                   "t,Doe,drug A,SLE,ICANS any grade,28,proportion,0.0,,,4,\n"
@@ -248,6 +269,38 @@ static void test_map_and_validate(remit_context *ctx) {
   REMIT_CHECK(rows[2].pass == 1 && rows[2].sim.lower == 1.0,
               "1 - proportion = 1 (arm list 'hcq+absent' pools the listed arms)");
   REMIT_CHECK(rows[0].sim.arm_n == 4.0, "arm n = 4 (%g)", rows[0].sim.arm_n);
+  /* --resume: a complete store of the same run is kept, an interrupted one
+   * is continued, a different run (other replicates) is redone; each time
+   * the statistics are those of the uninterrupted run. */
+  {
+    long seen[2] = {0, 0}; /* scenarios kept, scenarios simulated */
+    eo.on_scenario = count_scenarios;
+    eo.user = seen;
+    eo.resume = 1;
+    remit_validation_row again[3];
+    REMIT_CHECK_STATUS(remit_validate(ctx, t, m, &eo, again, &n_pass), REMIT_OK);
+    REMIT_CHECK(seen[0] == 1 && seen[1] == 0, "resume keeps the finished store (%ld kept, %ld run)",
+                seen[0], seen[1]);
+    REMIT_CHECK(same_stats(rows, again, 3), "... with the same statistics (median %g vs %g)", rows[0].sim.median, again[0].sim.median);
+    const char *db = path_in("runs/sub/00_tiny.yaml.db");
+    char part[600];
+    snprintf(part, sizeof part, "%s.partial", db);
+    REMIT_CHECK(rename(db, part) == 0, "made the store look interrupted");
+    seen[0] = seen[1] = 0;
+    REMIT_CHECK_STATUS(remit_validate(ctx, t, m, &eo, again, &n_pass), REMIT_OK);
+    REMIT_CHECK(seen[0] == 0 && seen[1] == 1 && access(db, F_OK) == 0 && access(part, F_OK) != 0,
+                "resume continues an interrupted store to a complete one");
+    REMIT_CHECK(same_stats(rows, again, 3), "... with the same statistics (median %g vs %g)", rows[0].sim.median, again[0].sim.median);
+    seen[0] = seen[1] = 0;
+    eo.replicates = 4;
+    REMIT_CHECK_STATUS(remit_validate(ctx, t, m, &eo, again, &n_pass), REMIT_OK);
+    REMIT_CHECK(seen[0] == 0 && seen[1] == 1 && again[0].sim.n_reps == 4,
+                "another replicate count is another run: redone (%d replicates)", again[0].sim.n_reps);
+    eo.replicates = 0;
+    eo.resume = 0;
+    eo.on_scenario = NULL;
+    eo.user = NULL;
+  }
   /* Outputs. */
   FILE *f = fopen(path_in("v.csv"), "w");
   REMIT_CHECK_STATUS(remit_validation_write_csv(ctx, t, m, rows, f), REMIT_OK);
