@@ -299,6 +299,17 @@ typedef struct remit_fit_options {
    * stops every rank after the same evaluation. */
   int (*progress)(int start, int eval, double objective, const double *x, int n, void *user);
   void *progress_user;
+  /* NULL, or a CSV file (the journal) that gets one line per objective
+   * evaluation, in order: start, evaluation, D and the parameter values
+   * (%.17g), after a header naming the fit's identity (targets, map,
+   * scenarios, parameter set, bounds, options, remit version).  Rank 0
+   * writes it.  With `resume`, the evaluations it records are replayed
+   * instead of simulated: the optimiser is deterministic, so it retraces
+   * the interrupted fit's steps to where it stopped and goes on, and the
+   * result is the uninterrupted fit's.  A journal of another fit, or one
+   * whose replayed point differs, is refused. */
+  const char *journal;
+  int resume;
 } remit_fit_options;
 
 typedef struct remit_fit_result {

@@ -387,6 +387,10 @@ static void fit_help(FILE *f) {
           "  --starts S            default 3;  --max-evals E per start (default 60)\n"
           "  --parameter-set FILE  start values (and values kept fixed) from a set\n"
           "  --objective O         squared (default) or hinge\n"
+          "  --resume              go on with an interrupted fit: the evaluations its journal\n"
+          "                        records are replayed, not simulated; same result\n"
+          "Every evaluation is appended to the journal SET.evals.csv (start, evaluation,\n"
+          "D, parameter values), the record of the fit's path.\n"
           "Under mpirun or srun the processes share every evaluation's trials and take the\n"
           "same steps; rank 0 writes the same set as one process (docs/cluster.md).\n");
 }
@@ -416,8 +420,14 @@ int cmd_fit(int argc, char **argv) {
   double seed = 1;
   remit_fit_objective objective = REMIT_FIT_SQUARED;
   double rep_fraction = 0.0;
+  int resume = 0;
+  char *journal = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = NULL;
+    if (strcmp(a, "--resume") == 0) {
+      resume = 1;
+      continue;
+    }
     int r = opt_start("fit", fit_help, " (try remit fit --help)", argc, argv, &i, &c, &v);
     if (r == OPT_NEXT) {
       continue;
@@ -539,6 +549,20 @@ int cmd_fit(int argc, char **argv) {
   fo.seed = (uint64_t)seed;
   fo.progress = fit_progress_fn;
   fo.progress_user = &fp;
+  /* The journal beside the set: SET.csv -> SET.evals.csv. */
+  size_t olen = strlen(out);
+  journal = malloc(olen + 16);
+  if (!journal) {
+    rc = CLI_FAIL;
+    goto done;
+  }
+  strcpy(journal, out);
+  if (olen > 4 && strcmp(out + olen - 4, ".csv") == 0) {
+    journal[olen - 4] = '\0';
+  }
+  strcat(journal, ".evals.csv");
+  fo.journal = journal;
+  fo.resume = resume;
   remit_fit_result res;
   double t0 = now_s();
   if (remit_fit(ctx, t, m, params, np, x, &fo, &res) != REMIT_OK) {
@@ -627,6 +651,7 @@ int cmd_fit(int argc, char **argv) {
   free(all_names);
   free(all_vals);
 done:
+  free(journal);
   remit_paramset_destroy(&ps);
   remit_map_destroy(&m);
   remit_targets_destroy(&t);

@@ -41,6 +41,19 @@ remit_status remit__scenario_typical(remit_context *ctx, const remit_scenario *s
  * *flag of all ranks (1 process: unchanged).  Collective. */
 remit_status remit__evaluator_agree(remit_evaluator *ev, int *flag);
 
+/* Rank 0's buffer on every rank of the evaluator's communicator.  Collective. */
+remit_status remit__evaluator_bcast(remit_evaluator *ev, void *buf, size_t size);
+
+/* This process's rank in the evaluator's communicator (0 without MPI). */
+int remit__evaluator_rank(const remit_evaluator *ev);
+
+/* A 64-bit FNV-1a hash of what the evaluator's statistics depend on: each
+ * scenario's text, replicates and size, the base parameter set, and each
+ * row's target (value, n) and mapping.  Two evaluators with the same
+ * identity in the same remit version produce the same statistics for the
+ * same parameter values (remit fit's journal, --resume). */
+uint64_t remit__evaluator_identity(const remit_evaluator *ev);
+
 /* Duplicates a string through the context's allocator (NULL on failure). */
 char *remit__strdup(remit_context *ctx, const char *s);
 

@@ -43,6 +43,7 @@
 
 #include "core/core_impl.h"
 #include "fit_impl.h"
+#include "output/store.h"
 #include "remit/remit_stats.h"
 #include "remit/remit_trial.h"
 #include "trial/trial_mpi.h"
@@ -105,6 +106,46 @@ void remit_evaluator_destroy(remit_evaluator **evp) {
 
 remit_status remit__evaluator_agree(remit_evaluator *ev, int *flag) {
   return remit__comm_agree(ev->comm, flag);
+}
+
+remit_status remit__evaluator_bcast(remit_evaluator *ev, void *buf, size_t size) {
+  return remit__comm_bcast(ev->comm, buf, size);
+}
+
+int remit__evaluator_rank(const remit_evaluator *ev) { return ev->rank; }
+
+static uint64_t hash_str(const char *z, uint64_t h) {
+  z = z ? z : "";
+  return remit__fnv1a64(z, strlen(z) + 1, h);
+}
+
+static uint64_t hash_num(double v, uint64_t h) {
+  char buf[40];
+  int len = snprintf(buf, sizeof buf, "%.17g;", v);
+  return remit__fnv1a64(buf, (size_t)len, h);
+}
+
+uint64_t remit__evaluator_identity(const remit_evaluator *ev) {
+  uint64_t h = REMIT_FNV1A64_INIT;
+  for (int s = 0; s < ev->n_scen; s++) {
+    const ev_scen *e = &ev->scen[s];
+    h = hash_str(e->sc->text, h);
+    h = hash_num(e->reps, hash_num(e->n_enrol_orig, h));
+    h = hash_num(ev->opt.max_patients, h);
+    for (int i = 0; i < e->n_own; i++) {
+      h = hash_num(e->own[i].value, hash_str(e->own[i].param, h));
+    }
+  }
+  const remit_paramset *base = ev->opt.base;
+  for (int i = 0; base && i < base->n; i++) {
+    h = hash_num(base->values[i], hash_str(base->names[i], h));
+  }
+  for (int i = 0; i < ev->n_rows; i++) {
+    const remit_map_row *mr = &ev->map->rows[ev->rows[i]];
+    h = hash_str(mr->sim_endpoint, hash_str(mr->arm, hash_num(mr->stat, h)));
+    h = hash_num(ev->row_scen[i], h);
+  }
+  return h;
 }
 
 static int endpoint_known(const remit_scenario *sc, const char *name) {

@@ -123,6 +123,40 @@ if grep -q "^car_dm," "$T/set1.csv" && cmp -s <(grep -v '^#' "$T/set1.csv") <(gr
 else
   fail "fitted parameter set differs between 1 process and 2 ranks"
 fi
+# fit --resume: the journal cut after 3 evaluations (and a half-written
+# line, as a kill leaves it) is replayed, the rest simulated; the same set
+# and the same journal, in 1 process and across 2 ranks.
+for np in 1 2; do
+  j=$T/set$np.evals.csv
+  cp "$j" "$T/full.evals.csv"
+  cp "$T/set$np.csv" "$T/full.csv"
+  { head -n 5 "$T/full.evals.csv"; printf '1,9,3.'; } >"$j"
+  launch=("$REMIT")
+  [ "$np" = 2 ] && launch=("${run2[@]}" "$REMIT")
+  if "${launch[@]}" fit "${FA[@]}" -o "$T/set$np.csv" --workdir "$T/fit$np.runs" --resume \
+      >/dev/null 2>"$T/err" && cmp -s "$j" "$T/full.evals.csv" &&
+    cmp -s <(grep -v '^#' "$T/set$np.csv") <(grep -v '^#' "$T/full.csv"); then
+    pass "fit --resume ($np rank(s)): $(($(wc -l <"$j") - 2)) evaluations, 3 replayed, same set and journal"
+  else
+    fail "fit --resume ($np rank(s)): $(head -3 "$T/err")"
+  fi
+done
+# A journal whose second evaluation was elsewhere is not this fit's path.
+awk -F, -v OFS=, 'NR == 4 { $5 = $5 * 1.5 } { print }' "$T/full.evals.csv" >"$T/set1.evals.csv"
+if "$REMIT" fit "${FA[@]}" -o "$T/set1.csv" --workdir "$T/fit1.runs" --resume >/dev/null 2>"$T/err"; then
+  fail "fit --resume accepted a journal that left the fit's path"
+else
+  grep -q "evaluation 2 was at other parameter values" "$T/err" &&
+    pass "fit --resume replays and checks each recorded point" ||
+    fail "fit --resume, altered journal: $(cat "$T/err")"
+fi
+if "$REMIT" fit "${VA[@]}" --param car_dm=0.01:1 --param car_kill --starts 2 --max-evals 4 \
+    --replicates 2 -o "$T/set1.csv" --workdir "$T/fit1.runs" --resume >/dev/null 2>"$T/err"; then
+  fail "fit --resume with other bounds was accepted"
+else
+  grep -q "journal of another fit" "$T/err" && pass "fit --resume refuses another fit's journal" ||
+    fail "fit --resume with other bounds: $(cat "$T/err")"
+fi
 grep -q "D start .* -> D best" "$T/set2.csv" && pass "the set's provenance records the objective" ||
   fail "no objective in the 2-rank set's provenance"
 # The hinge objective with a share of the map's replicates (the shipped
