@@ -13,7 +13,8 @@
 #       a fresh model per run (burn-in included) and the same model again
 #   (c) the peers' CVODE-in-C baseline, ../shared/peers/cvode_run.c, compiled
 #       here at run time, FD Jacobian ("naive") and analytic Jacobian, same
-#       cohort and tolerances; scipy (LSODA, BDF) and R deSolve when installed
+#       cohort and tolerances; GSL msbdf (gsl_run.c), and scipy (LSODA, BDF),
+#       R deSolve and Octave ode15s when installed (bench/setup-peers.sh)
 #
 # Agreement: the five metrics of ../shared/peers/metrics.py against a tight
 # reference, the peers' driver at rtol = atol_rel = 1e-10 with the analytic
@@ -21,7 +22,8 @@
 # Timed runs are pinned to CPU 1 with taskset when it works.
 #
 # Env: NC (cohort size, 1000)  NSLE (SLE repetitions, 20)  NPY (scipy, 50)
-#      NR (deSolve, 20)  PEERS (../shared/peers)  OUT (bench/out, git-ignored)
+#      NR (deSolve, 20)  NOCT (Octave, 10)  PEERS (../shared/peers)
+#      OUT (bench/out, git-ignored)  PY (/usr/bin/python3, Debian's, for scipy)
 #      BUILD (OUT/build)  SEED (20240601)  CPU (1)
 #      NATIVE (ON: remit built with -march=native, as the peers' driver is;
 #      OFF for the portable build; results are the same bitwise)
@@ -32,12 +34,17 @@ NC=${NC:-1000}
 NSLE=${NSLE:-20}
 NPY=${NPY:-50}
 NR=${NR:-20}
+NOCT=${NOCT:-10}
 SEED=${SEED:-20240601}
 CPU=${CPU:-1}
 PEERS=${PEERS:-$ROOT/../shared/peers}
 OUT=${OUT:-$ROOT/bench/out}
 BUILD=${BUILD:-$OUT/build}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+# Debian's python, where python3-scipy lives (the peers' run.sh does the
+# same), unless PY says otherwise or there is none
+PY=${PY:-/usr/bin/python3}
+[ -x "$PY" ] || PY=python3
 
 echo "== build (Release, REMIT_BUILD_BENCH=ON) in $BUILD"
 mkdir -p "$BUILD"
@@ -103,6 +110,13 @@ if [ $HAVE_PEERS = 1 ]; then
   ROWS+=("remit, reference model, second run" perf_remit2.csv -)
   $PIN "$BENCH" ref cohort.csv "$NC" 1e-6 1e-6 - perf_fast2.csv fast
   ROWS+=("remit, reference model, fast backend, second run" perf_fast2.csv -)
+  # the peers' GSL driver, their build line (run.sh)
+  cp "$PEERS/gsl_run.c" peers/
+  if ${CC:-gcc} -O2 -march=native -o peers/gsl_run peers/gsl_run.c -lgsl -lgslcblas -lm; then
+    echo "== (c) peers' GSL gsl_odeiv2 msbdf, analytic Jacobian"
+    $PIN ./peers/gsl_run cohort.csv "$NC" 1e-6 1e-6 traj_gsl.csv perf_gsl.csv
+    ROWS+=("GSL gsl_odeiv2 msbdf C, analytic Jacobian (peers)" perf_gsl.csv traj_gsl.csv)
+  fi
 fi
 
 echo "== (b) remit, default SLE patient"
@@ -125,12 +139,12 @@ fi
 
 # optional interpreted peers
 if [ $HAVE_PEERS = 1 ] && [ "$NPY" -gt 0 ] && [ -f "$PEERS/scipy_run.py" ] &&
-  python3 -c "import scipy, numpy" 2> /dev/null; then
+  "$PY" -c "import scipy, numpy" 2> /dev/null; then
   echo "== scipy LSODA / BDF ($NPY patients)"
   cp "$PEERS/scipy_run.py" "$PEERS/model_py.py" peers/
   (cd peers && ln -sf ../cohort.csv cohort.csv &&
-    $PIN python3 scipy_run.py LSODA "$NPY" ../traj_lsoda.csv ../perf_lsoda.csv &&
-    $PIN python3 scipy_run.py BDF "$NPY" ../traj_bdf.csv ../perf_bdf.csv) &&
+    $PIN "$PY" scipy_run.py LSODA "$NPY" ../traj_lsoda.csv ../perf_lsoda.csv &&
+    $PIN "$PY" scipy_run.py BDF "$NPY" ../traj_bdf.csv ../perf_bdf.csv) &&
     ROWS+=("scipy solve_ivp LSODA" perf_lsoda.csv traj_lsoda.csv "scipy solve_ivp BDF" perf_bdf.csv traj_bdf.csv)
 else
   echo "== scipy: not installed (or no peers), skipped"
@@ -144,6 +158,17 @@ if [ $HAVE_PEERS = 1 ] && [ "$NR" -gt 0 ] && [ -f "$PEERS/desolve_run.R" ] && co
     ROWS+=("R deSolve lsoda" perf_desolve.csv traj_desolve.csv)
 else
   echo "== R deSolve: not installed (or no peers), skipped"
+fi
+if [ $HAVE_PEERS = 1 ] && [ "$NOCT" -gt 0 ] && [ -f "$PEERS/ode15s_run.m" ] &&
+  command -v octave-cli > /dev/null; then
+  echo "== Octave ode15s ($NOCT patients)"
+  cp "$PEERS/ode15s_run.m" "$PEERS/model_consts.m" "$PEERS/model_oct.m" "$PEERS/model_oct_cnt.m" peers/
+  (cd peers && ln -sf ../cohort.csv cohort.csv &&
+    $PIN octave-cli ode15s_run.m "$NOCT" ../traj_ode15s.csv ../perf_ode15s.csv 2>&1 |
+    grep -v "ignoring const" || true) && [ -s perf_ode15s.csv ] &&
+    ROWS+=("Octave ode15s" perf_ode15s.csv traj_ode15s.csv)
+else
+  echo "== Octave: not installed (or no peers), skipped"
 fi
 
 echo
