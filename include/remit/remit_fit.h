@@ -189,10 +189,22 @@ typedef struct remit_eval_options {
    * every rank returns the same numbers as one process would.  Creating,
    * running and destroying an evaluator are then collective. */
   const void *mpi_comm;
-  /* 1: keep each scenario's complete run store in workdir when it is the
-   * same run (scenario, seed, parameters, replicates, sizes, version) and
-   * continue an interrupted one; run the rest (remit validate --resume). */
+  /* remit validate --resume: keep each scenario's complete run store in
+   * workdir when it is the same run (scenario, seed, parameters,
+   * replicates, sizes, version) and continue an interrupted one.  With a
+   * journal (fit, sensitivity): replay the runs it records. */
   int resume;
+  /* NULL, or a CSV file, the journal, that gets one line per run, as it
+   * finishes: the level, the parameter names and values (%.17g) and every
+   * row's statistics, after a header with the evaluator's identity (its
+   * scenarios, replicates, sizes, mapping, parameter set, remit version).
+   * Rank 0 writes it.  With `resume` the runs it records are replayed
+   * instead of simulated, each checked to the bit against the record: a
+   * fit or a sensitivity analysis is deterministic, so an interrupted one
+   * retraces its steps to where it stopped, then simulates on, and ends as
+   * the uninterrupted one would.  Another evaluator's journal, or a record
+   * at other parameter values, is refused. */
+  const char *journal;
 } remit_eval_options;
 
 /* The distribution across replicates of one mapped statistic. */
@@ -299,17 +311,6 @@ typedef struct remit_fit_options {
    * stops every rank after the same evaluation. */
   int (*progress)(int start, int eval, double objective, const double *x, int n, void *user);
   void *progress_user;
-  /* NULL, or a CSV file (the journal) that gets one line per objective
-   * evaluation, in order: start, evaluation, D and the parameter values
-   * (%.17g), after a header naming the fit's identity (targets, map,
-   * scenarios, parameter set, bounds, options, remit version).  Rank 0
-   * writes it.  With `resume`, the evaluations it records are replayed
-   * instead of simulated: the optimiser is deterministic, so it retraces
-   * the interrupted fit's steps to where it stopped and goes on, and the
-   * result is the uninterrupted fit's.  A journal of another fit, or one
-   * whose replayed point differs, is refused. */
-  const char *journal;
-  int resume;
 } remit_fit_options;
 
 typedef struct remit_fit_result {

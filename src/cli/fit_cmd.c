@@ -163,6 +163,20 @@ static char *sibling(const char *path, const char *ext) {
   return s;
 }
 
+/* The evaluator's journal beside a result: OUT.csv -> OUT.evals.csv. */
+static char *journal_path(const char *out) {
+  size_t n = strlen(out);
+  char *s = malloc(n + 16);
+  if (s) {
+    strcpy(s, out);
+    if (n > 4 && strcmp(out + n - 4, ".csv") == 0) {
+      s[n - 4] = '\0';
+    }
+    strcat(s, ".evals.csv");
+  }
+  return s;
+}
+
 /* ------------------------------------------------------------------------ */
 /* validate                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -387,10 +401,10 @@ static void fit_help(FILE *f) {
           "  --starts S            default 3;  --max-evals E per start (default 60)\n"
           "  --parameter-set FILE  start values (and values kept fixed) from a set\n"
           "  --objective O         squared (default) or hinge\n"
-          "  --resume              go on with an interrupted fit: the evaluations its journal\n"
+          "  --resume              go on with an interrupted fit: the runs its journal\n"
           "                        records are replayed, not simulated; same result\n"
-          "Every evaluation is appended to the journal SET.evals.csv (start, evaluation,\n"
-          "D, parameter values), the record of the fit's path.\n"
+          "Every run is appended to the journal SET.evals.csv (parameter values and the\n"
+          "statistics of every target), the record of the fit's path.\n"
           "Under mpirun or srun the processes share every evaluation's trials and take the\n"
           "same steps; rank 0 writes the same set as one process (docs/cluster.md).\n");
 }
@@ -549,20 +563,12 @@ int cmd_fit(int argc, char **argv) {
   fo.seed = (uint64_t)seed;
   fo.progress = fit_progress_fn;
   fo.progress_user = &fp;
-  /* The journal beside the set: SET.csv -> SET.evals.csv. */
-  size_t olen = strlen(out);
-  journal = malloc(olen + 16);
-  if (!journal) {
+  if (!(journal = journal_path(out))) {
     rc = CLI_FAIL;
     goto done;
   }
-  strcpy(journal, out);
-  if (olen > 4 && strcmp(out + olen - 4, ".csv") == 0) {
-    journal[olen - 4] = '\0';
-  }
-  strcat(journal, ".evals.csv");
-  fo.journal = journal;
-  fo.resume = resume;
+  fo.eval.journal = journal;
+  fo.eval.resume = resume;
   remit_fit_result res;
   double t0 = now_s();
   if (remit_fit(ctx, t, m, params, np, x, &fo, &res) != REMIT_OK) {
@@ -669,7 +675,7 @@ static void sensitivity_help(FILE *f) {
           "usage: remit sensitivity [--method local|morris|both] [--params a,b,...|all]\n"
           "                         [--targets FILE] [--map FILE] [--replicates R]\n"
           "                         [--max-patients N] [--h H] [--range F] [--trajectories T]\n"
-          "                         [--levels P] [--parameter-set FILE] [-o OUT.csv]\n"
+          "                         [--levels P] [--parameter-set FILE] [-o OUT.csv] [--resume]\n"
           "\n"
           "Sensitivity of every mapped target's simulated statistic (the main endpoints\n"
           "of the published trials) to the model's parameters:\n"
@@ -681,7 +687,10 @@ static void sensitivity_help(FILE *f) {
           "each, with common random numbers.  --params all (default for local) takes\n"
           "every non-zero parameter; morris defaults to the 12 with the largest local\n"
           "effect when both run, else needs --params.  Writes OUT.csv (default\n"
-          "results/sensitivity.csv) and prints, per target, the parameters that move it.\n");
+          "results/sensitivity.csv; as OUT.csv.partial until complete) and prints, per\n"
+          "target, the parameters that move it.  Every run is appended to the journal\n"
+          "OUT.evals.csv;  --resume  replays the runs it records after an interruption\n"
+          "and goes on: the same results.\n");
 }
 
 typedef struct sens_user {
@@ -731,9 +740,14 @@ int cmd_sensitivity(int argc, char **argv) {
   common c = {DEFAULT_TARGETS, DEFAULT_MAP, NULL, "results/sensitivity.runs", 2, 1, 0};
   const char *out = "results/sensitivity.csv", *method = "local", *plist = NULL;
   double h = 0.1, range = 2.0;
-  int max_patients = 120, traj = 10, levels = 4;
+  int max_patients = 120, traj = 10, levels = 4, resume = 0;
+  char *journal = NULL, *partial = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = NULL;
+    if (strcmp(a, "--resume") == 0) {
+      resume = 1;
+      continue;
+    }
     int r = opt_start("sensitivity", sensitivity_help, "", argc, argv, &i, &c, &v);
     if (r == OPT_NEXT) {
       continue;
@@ -852,6 +866,14 @@ int cmd_sensitivity(int argc, char **argv) {
   eo.base = ps;
   eo.max_patients = max_patients;
   eo.mpi_comm = mpi.comm;
+  eo.resume = resume;
+  if (!(journal = journal_path(out)) ||
+      !(partial = malloc(strlen(out) + 16))) {
+    rc = CLI_FAIL;
+    goto done;
+  }
+  sprintf(partial, "%s.partial", out);
+  eo.journal = journal;
   if (remit_evaluator_create(ctx, m, rows, n_out, &eo, &ev) != REMIT_OK) {
     if (mpi.rank == 0) { /* every rank has rank 0's status and message */
       fprintf(stderr, "remit sensitivity: %s\n", remit_context_errmsg(ctx));
@@ -868,9 +890,10 @@ int cmd_sensitivity(int argc, char **argv) {
     fprintf(stderr, "sensitivity: %d parameters, %d targets, %ld patient simulations per run\n",
             np, n_out, remit_evaluator_cost(ev));
   }
-  f = fopen(out, "w");
+  /* Written as OUT.csv.partial and renamed when complete (rank 0). */
+  f = fopen(mpi.rank == 0 ? partial : "/dev/null", "w");
   if (!f) {
-    fprintf(stderr, "remit sensitivity: cannot write %s\n", out);
+    fprintf(stderr, "remit sensitivity: cannot write %s\n", partial);
     rc = CLI_FAIL;
     goto done;
   }
@@ -1002,13 +1025,22 @@ int cmd_sensitivity(int argc, char **argv) {
     free(mx);
     free(sel);
   }
-  if (!c.quiet) {
-    printf("wrote %s\n", out);
+  if (rc == CLI_OK && mpi.rank == 0) {
+    int bad = fclose(f) != 0 || rename(partial, out) != 0;
+    f = NULL;
+    if (bad) {
+      fprintf(stderr, "remit sensitivity: cannot write %s\n", out);
+      rc = CLI_FAIL;
+    } else if (!c.quiet) {
+      printf("wrote %s (runs journalled in %s)\n", out, journal);
+    }
   }
 done:
   if (f) {
     fclose(f);
   }
+  free(journal);
+  free(partial);
   remit_evaluator_destroy(&ev);
   free(pidx);
   free(names);

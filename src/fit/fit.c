@@ -22,21 +22,15 @@
  * The published values enter only D: the simulated statistics are computed
  * by the trial engine from the parameters alone.
  */
-#define _POSIX_C_SOURCE 200809L
-#include <errno.h>
-#include <inttypes.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gsl/gsl_rng.h>
 #include <nlopt.h>
 
 #include "core/core_impl.h"
 #include "fit_impl.h"
-#include "output/store.h"
 
 double remit_fit_scale(const remit_target *t, remit_map_stat stat, const remit_sim_stat *sim) {
   double y = t->value;
@@ -93,11 +87,6 @@ typedef struct fit_state {
   const remit_fit_options *opt;
   int start, n_evals, stop;
   remit_status st;
-  /* The journal: rank 0 appends to `jf`; `rec` holds the n_rec evaluations
-   * of an interrupted fit (rank 0; n_rec on every rank), k values then D. */
-  FILE *jf;
-  double *rec;
-  int n_rec;
 } fit_state;
 
 static double to_value(const remit_fit_param *p, double u) {
@@ -114,29 +103,8 @@ static double to_unit(const remit_fit_param *p, double v) {
   return fmin(fmax(u, 0.0), 1.0);
 }
 
-/* D at the fit's current values: simulated, or replayed from the journal. */
+/* D at the fit's current values. */
 static double discrepancy(fit_state *F) {
-  if (F->n_evals < F->n_rec) {
-    /* Rank 0 checks that the optimiser asks for the recorded point (it
-     * must, the same fit being deterministic) and hands out its D. */
-    double got[2] = {1.0, NAN};
-    if (remit__evaluator_rank(F->ev) == 0) {
-      const double *r = F->rec + (size_t)F->n_evals * (size_t)(F->k + 1);
-      got[0] = memcmp(r, F->vals, sizeof(double) * (size_t)F->k) == 0;
-      got[1] = r[F->k];
-    }
-    if ((F->st = remit__evaluator_bcast(F->ev, got, sizeof got)) != REMIT_OK) {
-      return HUGE_VAL;
-    }
-    if (got[0] != 1.0) {
-      F->st = REMIT_ERROR(F->ctx, REMIT_ERR_STATE,
-                          "%s: evaluation %d was at other parameter values: not this fit's "
-                          "journal",
-                          F->opt->journal, F->n_evals + 1);
-      return HUGE_VAL;
-    }
-    return got[1];
-  }
   F->st = remit_evaluator_run(F->ev, F->names, F->vals, F->k, 0.95, F->sim);
   if (F->st != REMIT_OK) {
     return HUGE_VAL;
@@ -157,18 +125,6 @@ static double discrepancy(fit_state *F) {
      * large, finite penalty, so the optimiser moves away from it. */
     double z = isfinite(m) ? (m - t->value) / s : 1e3;
     d += remit_fit_term(F->opt->objective, z);
-  }
-  if (F->jf) { /* a whole line per evaluation, flushed: a kill loses at most this one */
-    fprintf(F->jf, "%d,%d,%.17g", F->start, F->n_evals + 1, d);
-    for (int i = 0; i < F->k; i++) {
-      fprintf(F->jf, ",%.17g", F->vals[i]);
-    }
-    fputc('\n', F->jf);
-    if (fflush(F->jf) != 0) {
-      F->st = REMIT_ERROR(F->ctx, REMIT_ERR_IO, "cannot write %s: %s", F->opt->journal,
-                          strerror(errno));
-      return HUGE_VAL;
-    }
   }
   return d;
 }
@@ -196,122 +152,6 @@ static double objective(unsigned n, const double *u, double *grad, void *data) {
     return HUGE_VAL;
   }
   return d;
-}
-
-/* The fit's identity in the journal's header: what its D values depend on
- * besides the parameter values (the evaluator's scenarios and mapping, the
- * targets' values, the bounds, start and options, the remit version). */
-static uint64_t fit_identity(const fit_state *F, const double *x) {
-  char buf[512];
-  uint64_t h = remit__evaluator_identity(F->ev);
-  const remit_fit_options *o = F->opt;
-  int len = snprintf(buf, sizeof buf, "%s|%d|%d|%d|%.17g|%" PRIu64 "|%d|%.17g|%d", remit_version(),
-                     (int)o->objective, o->n_starts, o->max_evals, o->xtol_rel, o->seed,
-                     o->eval.replicates, o->eval.replicate_fraction, o->eval.default_replicates);
-  h = remit__fnv1a64(buf, (size_t)len, h);
-  for (int i = 0; i < F->k; i++) {
-    const remit_fit_param *p = &F->params[i];
-    len = snprintf(buf, sizeof buf, "%s|%.17g|%.17g|%d|%.17g", p->name, p->lower, p->upper,
-                   p->log_scale, x[i]);
-    h = remit__fnv1a64(buf, (size_t)len, h);
-  }
-  for (int i = 0; i < F->n_rows; i++) {
-    const remit_target *t = &F->targets->rows[F->map->rows[F->rows[i]].target];
-    len = snprintf(buf, sizeof buf, "%s|%s|%.17g|%.17g|%.17g", t->id, t->endpoint, t->value, t->n,
-                   t->timepoint_days);
-    h = remit__fnv1a64(buf, (size_t)len, h);
-  }
-  return h;
-}
-
-/* Rank 0: reads an interrupted fit's journal into F->rec (resume), then
- * opens it for appending, or starts a new one.  A last line cut short by a
- * kill is dropped. */
-static remit_status journal_open(fit_state *F, uint64_t identity) {
-  const char *path = F->opt->journal;
-  char head[128];
-  snprintf(head, sizeof head, "# remit fit journal, identity %016" PRIx64, identity);
-  long keep = 0; /* bytes of whole lines to keep */
-  if (F->opt->resume) {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-      return REMIT_ERROR(F->ctx, REMIT_ERR_NOT_FOUND, "cannot resume: no journal %s (%s)", path,
-                         strerror(errno));
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    int lineno = 0, cap_rec = 0;
-    remit_status st = REMIT_OK;
-    while (st == REMIT_OK && (len = getline(&line, &cap, f)) > 0) {
-      lineno++;
-      if (line[len - 1] != '\n') {
-        break; /* cut short */
-      }
-      if (lineno == 1) {
-        if (strncmp(line, head, strlen(head)) != 0) {
-          st = REMIT_ERROR(F->ctx, REMIT_ERR_ARG,
-                           "cannot resume: %s is the journal of another fit (targets, map, "
-                           "scenarios, parameters, bounds, options or remit version differ)",
-                           path);
-        }
-      } else if (lineno > 2) {
-        if (F->n_rec == cap_rec) {
-          cap_rec = cap_rec ? 2 * cap_rec : 64;
-          double *r = realloc(F->rec, sizeof(double) * (size_t)cap_rec * (size_t)(F->k + 1));
-          if (!r) {
-            st = REMIT_ERROR(F->ctx, REMIT_ERR_NOMEM, "out of memory");
-            break;
-          }
-          F->rec = r;
-        }
-        double *r = F->rec + (size_t)F->n_rec * (size_t)(F->k + 1);
-        char *p = line, *end = NULL;
-        int ok = 1;
-        for (int c = 0; c < F->k + 3 && ok; c++) { /* start, eval, D, k values */
-          double v = strtod(p, &end);
-          ok = end != p && (*end == ',' || (c == F->k + 2 && *end == '\n'));
-          if (c == 2) {
-            r[F->k] = v;
-          } else if (c > 2) {
-            r[c - 3] = v;
-          }
-          p = end + 1;
-        }
-        if (!ok) {
-          st = REMIT_ERROR(F->ctx, REMIT_ERR_ARG, "%s:%d: not an evaluation line of this fit",
-                           path, lineno);
-          break;
-        }
-        F->n_rec++;
-      }
-      keep += (long)len;
-    }
-    free(line);
-    fclose(f);
-    if (st != REMIT_OK) {
-      return st;
-    }
-    if (lineno < 2) {
-      return REMIT_ERROR(F->ctx, REMIT_ERR_ARG, "cannot resume: %s has no header", path);
-    }
-    if (truncate(path, keep) != 0) {
-      return REMIT_ERROR(F->ctx, REMIT_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    }
-  }
-  F->jf = fopen(path, F->opt->resume ? "a" : "w");
-  if (!F->jf) {
-    return REMIT_ERROR(F->ctx, REMIT_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-  }
-  if (!F->opt->resume) {
-    fprintf(F->jf, "%s\nstart,eval,D", head);
-    for (int i = 0; i < F->k; i++) {
-      fprintf(F->jf, ",%s", F->params[i].name);
-    }
-    fputc('\n', F->jf);
-    fflush(F->jf);
-  }
-  return REMIT_OK;
 }
 
 remit_status remit_fit(remit_context *ctx, const remit_targets *targets, const remit_map *map,
@@ -360,7 +200,6 @@ remit_status remit_fit(remit_context *ctx, const remit_targets *targets, const r
   remit_sim_stat *sim = calloc((size_t)n_fit, sizeof(*sim));
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   remit_evaluator *ev = NULL;
-  fit_state F = {0};
   remit_status st = REMIT_OK;
   if (!rows || !names || !vals || !u || !best_u || !lb || !ub || !sim || !rng) {
     st = REMIT_ERROR(ctx, REMIT_ERR_NOMEM, "out of memory");
@@ -383,27 +222,8 @@ remit_status remit_fit(remit_context *ctx, const remit_targets *targets, const r
     goto done;
   }
   gsl_rng_set(rng, (unsigned long)(opt->seed ? opt->seed : 1));
-  F = (fit_state){ctx, ev, targets, map, rows, n_fit, params, n_params, names, vals, sim, opt,
-                  0, 0, 0, REMIT_OK, NULL, NULL, 0};
-  if (opt->journal) {
-    if (remit__evaluator_rank(ev) == 0) {
-      st = journal_open(&F, fit_identity(&F, x));
-    }
-    int failed = st != REMIT_OK; /* every rank goes on, or none */
-    remit_status cst = remit__evaluator_agree(ev, &failed);
-    if (cst == REMIT_OK && failed && st == REMIT_OK) {
-      cst = REMIT_ERROR(ctx, REMIT_ERR_STATE, "rank 0 could not open the journal");
-    }
-    if (cst == REMIT_OK) {
-      cst = remit__evaluator_bcast(ev, &F.n_rec, sizeof F.n_rec);
-    }
-    if (st == REMIT_OK) {
-      st = cst;
-    }
-    if (st != REMIT_OK) {
-      goto done;
-    }
-  }
+  fit_state F = {ctx, ev, targets, map, rows, n_fit, params, n_params, names, vals, sim, opt,
+                 0, 0, 0, REMIT_OK};
   int n_starts = opt->n_starts > 0 ? opt->n_starts : 3;
   double best = HUGE_VAL;
   memset(result, 0, sizeof(*result));
@@ -458,10 +278,6 @@ remit_status remit_fit(remit_context *ctx, const remit_targets *targets, const r
     }
   }
 done:
-  if (F.jf && fclose(F.jf) != 0 && st == REMIT_OK) {
-    st = REMIT_ERROR(ctx, REMIT_ERR_IO, "cannot write %s: %s", opt->journal, strerror(errno));
-  }
-  free(F.rec);
   remit_evaluator_destroy(&ev);
   gsl_rng_free(rng);
   free(rows);

@@ -47,12 +47,36 @@ remit_status remit__evaluator_bcast(remit_evaluator *ev, void *buf, size_t size)
 /* This process's rank in the evaluator's communicator (0 without MPI). */
 int remit__evaluator_rank(const remit_evaluator *ev);
 
+/* The context the evaluator reports errors in. */
+remit_context *remit__evaluator_context(const remit_evaluator *ev);
+
 /* A 64-bit FNV-1a hash of what the evaluator's statistics depend on: each
  * scenario's text, replicates and size, the base parameter set, and each
  * row's target (value, n) and mapping.  Two evaluators with the same
  * identity in the same remit version produce the same statistics for the
  * same parameter values (remit fit's journal, --resume). */
 uint64_t remit__evaluator_identity(const remit_evaluator *ev);
+
+/* The evaluator's journal (journal.c; remit_eval_options.journal): one CSV
+ * line per run (level, parameter names and values, each row's statistics)
+ * after a header with the evaluator's identity.  With `resume` the records
+ * of an interrupted run of the same identity are read (another identity is
+ * refused) and new lines follow them.  Every call is collective over the
+ * evaluator's ranks; rank 0 owns the file. */
+typedef struct remit__journal remit__journal;
+remit_status remit__journal_open(remit_evaluator *ev, int n_rows, const char *path,
+                                 uint64_t identity, int resume, remit__journal **out);
+/* *replayed 1: the next record was this very run (level, names, values to
+ * the bit) and out gets its statistics (REMIT_ERR_MODEL if it had failed);
+ * 0: no record left (run it, then append; stats NULL for a failed run).  A
+ * record of another run is an error: not this journal's path. */
+remit_status remit__journal_replay(remit__journal *j, const char *const *names,
+                                   const double *values, int n, double level, remit_sim_stat *out,
+                                   int *replayed);
+remit_status remit__journal_append(remit__journal *j, const char *const *names,
+                                   const double *values, int n, double level,
+                                   const remit_sim_stat *stats);
+remit_status remit__journal_close(remit__journal **j);
 
 /* Duplicates a string through the context's allocator (NULL on failure). */
 char *remit__strdup(remit_context *ctx, const char *s);

@@ -71,6 +71,7 @@ struct remit_evaluator {
   int ovr_cap;
   remit__comm *comm;         /* the ranks of opt.mpi_comm (size 1 without) */
   int rank;
+  remit__journal *journal;   /* opt.journal's, or NULL */
 };
 
 static double now_s(void) {
@@ -84,6 +85,7 @@ void remit_evaluator_destroy(remit_evaluator **evp) {
     return;
   }
   remit_evaluator *ev = *evp;
+  remit__journal_close(&ev->journal); /* each line was flushed as written */
   for (int s = 0; ev->scen && s < ev->n_scen; s++) {
     ev_scen *e = &ev->scen[s];
     if (e->sc) {
@@ -113,6 +115,8 @@ remit_status remit__evaluator_bcast(remit_evaluator *ev, void *buf, size_t size)
 }
 
 int remit__evaluator_rank(const remit_evaluator *ev) { return ev->rank; }
+
+remit_context *remit__evaluator_context(const remit_evaluator *ev) { return ev->ctx; }
 
 static uint64_t hash_str(const char *z, uint64_t h) {
   z = z ? z : "";
@@ -274,6 +278,12 @@ remit_status remit_evaluator_create(remit_context *ctx, const remit_map *map, co
     st = REMIT_ERROR(ctx, REMIT_ERR_STATE, "another rank could not set up the evaluator");
   }
   st = remit__comm_finish(ev->comm, cst != REMIT_OK ? cst : st);
+  if (st == REMIT_OK && opt->journal) { /* collective */
+    char v[64];
+    int len = snprintf(v, sizeof v, "remit %s", remit_version());
+    uint64_t id = remit__fnv1a64(v, (size_t)len, remit__evaluator_identity(ev));
+    st = remit__journal_open(ev, ev->n_rows, opt->journal, id, opt->resume, &ev->journal);
+  }
   if (st != REMIT_OK) {
     remit_evaluator_destroy(&ev);
     return st;
@@ -500,8 +510,31 @@ static int partial_exists(const char *db) {
   return access(path, F_OK) == 0;
 }
 
+static remit_status evaluator_simulate(remit_evaluator *ev, const char *const *names,
+                                      const double *values, int n, double level,
+                                      remit_sim_stat *out);
+
 remit_status remit_evaluator_run(remit_evaluator *ev, const char *const *names,
                                  const double *values, int n, double level, remit_sim_stat *out) {
+  if (!ev->journal) {
+    return evaluator_simulate(ev, names, values, n, level, out);
+  }
+  int replayed = 0;
+  remit_status st = remit__journal_replay(ev->journal, names, values, n, level, out, &replayed);
+  if (st != REMIT_OK || replayed) {
+    return st;
+  }
+  st = evaluator_simulate(ev, names, values, n, level, out);
+  /* A failed run is journalled too (as failed), so a replay keeps step. */
+  remit_status jst = remit__journal_append(ev->journal, names, values, n, level,
+                                           st == REMIT_OK ? out : NULL);
+  return st != REMIT_OK ? st : jst;
+}
+
+/* Runs every scenario with the overrides and reads the statistics back. */
+static remit_status evaluator_simulate(remit_evaluator *ev, const char *const *names,
+                                      const double *values, int n, double level,
+                                      remit_sim_stat *out) {
   remit_context *ctx = ev->ctx;
   const remit_paramset *base = ev->opt.base;
   int nb = base ? base->n : 0;

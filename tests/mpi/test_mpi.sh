@@ -141,12 +141,31 @@ for np in 1 2; do
     fail "fit --resume ($np rank(s)): $(head -3 "$T/err")"
   fi
 done
+# sensitivity --resume: the same, for local elasticities then Morris.
+SA=("${VA[@]}" --params car_dm,car_kill --method both --trajectories 2 --replicates 1)
+"$REMIT" sensitivity "${SA[@]}" -o "$T/sens.csv" --workdir "$T/sens.runs" >/dev/null 2>&1 ||
+  fail "plain remit sensitivity"
+cp "$T/sens.evals.csv" "$T/sens_full.evals.csv"
+cp "$T/sens.csv" "$T/sens_full.csv"
+for np in 1 2; do
+  { head -n 5 "$T/sens_full.evals.csv"; printf '4,0.95,2,car'; } >"$T/sens.evals.csv"
+  rm -f "$T/sens.csv"
+  launch=("$REMIT")
+  [ "$np" = 2 ] && launch=("${run2[@]}" "$REMIT")
+  if "${launch[@]}" sensitivity "${SA[@]}" -o "$T/sens.csv" --workdir "$T/sens.runs" --resume \
+      >/dev/null 2>"$T/err" && cmp -s "$T/sens.csv" "$T/sens_full.csv" &&
+    cmp -s "$T/sens.evals.csv" "$T/sens_full.evals.csv"; then
+    pass "sensitivity --resume ($np rank(s)): $(($(wc -l <"$T/sens.evals.csv") - 2)) runs, 3 replayed, same CSV and journal"
+  else
+    fail "sensitivity --resume ($np rank(s)): $(head -3 "$T/err")"
+  fi
+done
 # A journal whose second evaluation was elsewhere is not this fit's path.
 awk -F, -v OFS=, 'NR == 4 { $5 = $5 * 1.5 } { print }' "$T/full.evals.csv" >"$T/set1.evals.csv"
 if "$REMIT" fit "${FA[@]}" -o "$T/set1.csv" --workdir "$T/fit1.runs" --resume >/dev/null 2>"$T/err"; then
   fail "fit --resume accepted a journal that left the fit's path"
 else
-  grep -q "evaluation 2 was at other parameter values" "$T/err" &&
+  grep -q "run 2 was at other parameter values" "$T/err" &&
     pass "fit --resume replays and checks each recorded point" ||
     fail "fit --resume, altered journal: $(cat "$T/err")"
 fi
@@ -154,7 +173,7 @@ if "$REMIT" fit "${VA[@]}" --param car_dm=0.01:1 --param car_kill --starts 2 --m
     --replicates 2 -o "$T/set1.csv" --workdir "$T/fit1.runs" --resume >/dev/null 2>"$T/err"; then
   fail "fit --resume with other bounds was accepted"
 else
-  grep -q "journal of another fit" "$T/err" && pass "fit --resume refuses another fit's journal" ||
+  grep -q "other parameter values" "$T/err" && pass "fit --resume refuses another fit's journal" ||
     fail "fit --resume with other bounds: $(cat "$T/err")"
 fi
 grep -q "D start .* -> D best" "$T/set2.csv" && pass "the set's provenance records the objective" ||
