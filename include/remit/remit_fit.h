@@ -196,8 +196,9 @@ typedef struct remit_eval_options {
   int resume;
   /* NULL, or a CSV file, the journal, that gets one line per run, as it
    * finishes: the level, the parameter names and values (%.17g) and every
-   * row's statistics, after a header with the evaluator's identity (its
-   * scenarios, replicates, sizes, mapping, parameter set, remit version).
+   * row's statistics, after a header with the evaluator's identity (the
+   * model's table, its scenarios, replicates, sizes, mapping, parameter
+   * set, remit version).
    * Rank 0 writes it.  With `resume` the runs it records are replayed
    * instead of simulated, each checked to the bit against the record: a
    * fit or a sensitivity analysis is deterministic, so an interrupted one

@@ -103,8 +103,15 @@ static double to_unit(const remit_fit_param *p, double v) {
   return fmin(fmax(u, 0.0), 1.0);
 }
 
-/* D at the fit's current values. */
-static double discrepancy(fit_state *F) {
+static double objective(unsigned n, const double *u, double *grad, void *data) {
+  (void)grad;
+  fit_state *F = data;
+  if (F->st != REMIT_OK || F->stop) {
+    return HUGE_VAL;
+  }
+  for (unsigned i = 0; i < n; i++) {
+    F->vals[i] = to_value(&F->params[i], u[i]);
+  }
   F->st = remit_evaluator_run(F->ev, F->names, F->vals, F->k, 0.95, F->sim);
   if (F->st != REMIT_OK) {
     return HUGE_VAL;
@@ -125,22 +132,6 @@ static double discrepancy(fit_state *F) {
      * large, finite penalty, so the optimiser moves away from it. */
     double z = isfinite(m) ? (m - t->value) / s : 1e3;
     d += remit_fit_term(F->opt->objective, z);
-  }
-  return d;
-}
-
-static double objective(unsigned n, const double *u, double *grad, void *data) {
-  (void)grad;
-  fit_state *F = data;
-  if (F->st != REMIT_OK || F->stop) {
-    return HUGE_VAL;
-  }
-  for (unsigned i = 0; i < n; i++) {
-    F->vals[i] = to_value(&F->params[i], u[i]);
-  }
-  double d = discrepancy(F);
-  if (F->st != REMIT_OK) {
-    return HUGE_VAL;
   }
   F->n_evals++;
   if (F->opt->progress &&

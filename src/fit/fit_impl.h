@@ -50,9 +50,9 @@ int remit__evaluator_rank(const remit_evaluator *ev);
 /* The context the evaluator reports errors in. */
 remit_context *remit__evaluator_context(const remit_evaluator *ev);
 
-/* A 64-bit FNV-1a hash of what the evaluator's statistics depend on: each
- * scenario's text, replicates and size, the base parameter set, and each
- * row's target (value, n) and mapping.  Two evaluators with the same
+/* A 64-bit FNV-1a hash of what the evaluator's statistics depend on: the
+ * model's parameter table as built, each scenario's text, replicates and
+ * size, the base parameter set, and each row's mapping.  Two evaluators with the same
  * identity in the same remit version produce the same statistics for the
  * same parameter values (remit fit's journal, --resume). */
 uint64_t remit__evaluator_identity(const remit_evaluator *ev);

@@ -131,6 +131,10 @@ static uint64_t hash_num(double v, uint64_t h) {
 
 uint64_t remit__evaluator_identity(const remit_evaluator *ev) {
   uint64_t h = REMIT_FNV1A64_INIT;
+  const remit_model_spec *spec = remit_spec_sle(); /* its table as built */
+  for (int i = 0; i < spec->n_params; i++) {
+    h = hash_num(spec->params[i].value, hash_str(spec->params[i].name, h));
+  }
   for (int s = 0; s < ev->n_scen; s++) {
     const ev_scen *e = &ev->scen[s];
     h = hash_str(e->sc->text, h);

@@ -2635,18 +2635,31 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
   if (st == REMIT_OK && sc->vpop.method != REMIT_VPOP_NONE) {
     st = vpop_pilot(&T, workers, n_workers);
   }
-  int reused = 0;
+  int reused = 0; /* opt->reuse: rank 0 kept a finished store of this run */
   if (st == REMIT_OK && D.rank == 0) { /* rank 0 alone owns the store */
     st = open_store(&T, opt, &store, &reused);
   }
-  if (opt->reuse && D.size > 1) {
+  if (st == REMIT_OK && D.rank == 0 && T.vp && !reused) {
+    st = vpop_meta(&T, store);
+  }
+  if (st == REMIT_OK && D.rank == 0 && D.size > 1) {
+    D.ended = remit__calloc(ctx, (size_t)D.size, sizeof(int));
+    st = D.ended ? REMIT_OK : REMIT_ERR_NOMEM;
+  }
+  if (D.size > 1) {
+    /* Every rank set up, or none goes on; then whether the store was kept,
+     * and where a resumed run starts. */
     int failed = st != REMIT_OK;
     remit_status cst = remit__comm_agree(D.comm, &failed);
+    if (cst == REMIT_OK && failed && st == REMIT_OK) {
+      cst = REMIT_ERROR(ctx, REMIT_ERR_STATE, "another rank could not set up the trial");
+    }
     if (cst == REMIT_OK && !failed) {
       cst = remit__comm_bcast(D.comm, &reused, sizeof reused);
     }
-    if (st == REMIT_OK && cst == REMIT_OK && failed) {
-      cst = REMIT_ERROR(ctx, REMIT_ERR_STATE, "another rank could not set up the trial");
+    if (cst == REMIT_OK && !failed && !reused) {
+      D.resume_from = D.rank == 0 ? remit__store_chunks_done(store) : 0;
+      cst = remit__comm_bcast(D.comm, &D.resume_from, sizeof D.resume_from);
     }
     if (st == REMIT_OK) {
       st = cst;
@@ -2657,28 +2670,6 @@ remit_status remit_trial_run(remit_context *ctx, const remit_scenario *sc,
   }
   if (reused) {
     goto cleanup;
-  }
-  if (st == REMIT_OK && D.rank == 0 && T.vp) {
-    st = vpop_meta(&T, store);
-  }
-  if (st == REMIT_OK && D.rank == 0 && D.size > 1) {
-    D.ended = remit__calloc(ctx, (size_t)D.size, sizeof(int));
-    st = D.ended ? REMIT_OK : REMIT_ERR_NOMEM;
-  }
-  if (D.size > 1) {
-    /* Every rank set up, or none goes on; then where a resumed run starts. */
-    int failed = st != REMIT_OK;
-    remit_status cst = remit__comm_agree(D.comm, &failed);
-    if (cst == REMIT_OK && failed && st == REMIT_OK) {
-      cst = REMIT_ERROR(ctx, REMIT_ERR_STATE, "another rank could not set up the trial");
-    }
-    if (cst == REMIT_OK && !failed) {
-      D.resume_from = D.rank == 0 ? remit__store_chunks_done(store) : 0;
-      cst = remit__comm_bcast(D.comm, &D.resume_from, sizeof D.resume_from);
-    }
-    if (st == REMIT_OK) {
-      st = cst;
-    }
   }
   long total = 0, done = 0;
   {
