@@ -380,7 +380,7 @@ static void fit_help(FILE *f) {
           "usage: remit fit --param NAME[=LOWER:UPPER] ... -o SET.csv [--targets FILE]\n"
           "                 [--map FILE] [--replicates R] [--starts S] [--max-evals E]\n"
           "                 [--seed N] [--objective squared|hinge] [--replicate-fraction F]\n"
-          "                 [--parameter-set START.csv] [--threads N] [--quiet]\n"
+          "                 [--parameter-set START.csv] [--threads N] [--resume] [--quiet]\n"
           "\n"
           "Estimates the chosen parameters, within bounds, by minimising the discrepancy\n"
           "  D = sum_t term(z_t),  z_t = (mean simulated statistic_t - published_t) / scale_t\n"
