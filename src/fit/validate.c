@@ -597,9 +597,11 @@ static remit_status evaluator_simulate(remit_evaluator *ev, const char *const *n
     }
     double t0 = now_s();
     st = remit_trial_run(ctx, sc, &topt);
-    if (st != REMIT_OK && ev->opt.resume) {
+    if (st == REMIT_ERR_ARG && ev->opt.resume) {
       /* An interrupted store of another run (other parameters, replicates
-       * or version) cannot be continued: start this scenario afresh. */
+       * or version: the store refuses it as an argument error, the same
+       * status on every rank) cannot be continued: start this scenario
+       * afresh.  Other failures are reported as they are. */
       topt.resume = 0;
       st = remit_trial_run(ctx, sc, &topt);
     }
