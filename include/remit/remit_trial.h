@@ -317,8 +317,9 @@ typedef struct remit_trial_options {
   const void *mpi_comm;
   /* 1: if RUN.db is already a complete store of this very run (same
    * scenario, seed, model, parameter table after overrides, replicates and
-   * sizes, remit version), keep it and return at once; anything else runs as
-   * `resume` and `overwrite` say.  `reused` (may be NULL) is set to 1 when
+   * sizes, remit version), keep it and return at once; continue its
+   * interrupted RUN.db.partial; replace anything else (`resume` and
+   * `overwrite` are then not read).  `reused` (may be NULL) is set to 1 when
    * the store was kept, else 0.  remit validate --resume uses it. */
   int reuse;
   int *reused;

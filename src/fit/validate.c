@@ -37,7 +37,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -505,15 +504,6 @@ done:
   return st;
 }
 
-/* Whether an interrupted run store (RUN.db.partial) exists beside `db`. */
-static int partial_exists(const char *db) {
-  char path[4096];
-  if (snprintf(path, sizeof path, "%s.partial", db) >= (int)sizeof path) {
-    return 0;
-  }
-  return access(path, F_OK) == 0;
-}
-
 static remit_status evaluator_simulate(remit_evaluator *ev, const char *const *names,
                                       const double *values, int n, double level,
                                       remit_sim_stat *out);
@@ -590,21 +580,10 @@ static remit_status evaluator_simulate(remit_evaluator *ev, const char *const *n
     topt.threads = ev->opt.threads > 0 ? ev->opt.threads : 1;
     topt.mpi_comm = ev->opt.mpi_comm;
     int reused = 0;
-    if (ev->opt.resume) { /* only rank 0's files matter: it opens the store */
-      topt.reuse = 1;
-      topt.reused = &reused;
-      topt.resume = ev->rank == 0 && partial_exists(e->db);
-    }
+    topt.reuse = ev->opt.resume; /* keep this run's store, continue its partial one */
+    topt.reused = &reused;
     double t0 = now_s();
     st = remit_trial_run(ctx, sc, &topt);
-    if (st == REMIT_ERR_ARG && ev->opt.resume) {
-      /* An interrupted store of another run (other parameters, replicates
-       * or version: the store refuses it as an argument error, the same
-       * status on every rank) cannot be continued: start this scenario
-       * afresh.  Other failures are reported as they are. */
-      topt.resume = 0;
-      st = remit_trial_run(ctx, sc, &topt);
-    }
     double dt = now_s() - t0;
     long np = (long)(sc->design.n_enrol > 0 ? sc->design.n_enrol : sc->design.n_screen) * e->reps;
     sc->param_overrides = e->own;

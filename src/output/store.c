@@ -539,27 +539,36 @@ static remit_status resume_content(remit__store *st, const remit__run_info *info
   return status;
 }
 
-remit_status remit__store_is_same_run(remit_context *ctx, const char *path,
-                                      const remit__run_info *info, int *same) {
-  if (!ctx || !path || !info || !info->scenario_text || !info->model || !same) {
-    return REMIT_ERR_ARG;
-  }
-  *same = 0;
-  if (!file_exists(path)) {
-    return REMIT_OK;
-  }
+/* 1 if `file` is a store whose status is `status` and whose identity is
+ * info's; 0 for anything else.  Reads only. */
+static int is_run(const char *file, const char *status, const remit__run_info *info) {
   sqlite3 *db = NULL;
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-    sqlite3_close(db);
-    return REMIT_OK; /* not a store: the caller runs it again */
-  }
-  int app = 0;
-  char stored[96], now_value[96];
-  if (pragma_int(db, "PRAGMA application_id", &app) == SQLITE_OK && app == STORE_APPLICATION_ID &&
-      run_get(db, "status", stored, sizeof stored) == 1 && strcmp(stored, "complete") == 0) {
-    *same = identity_mismatch(db, info, stored, now_value, sizeof stored) == N_IDENTITY;
+  int yes = 0;
+  if (file_exists(file) && sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+    int app = 0;
+    char stored[96], now_value[96];
+    yes = pragma_int(db, "PRAGMA application_id", &app) == SQLITE_OK &&
+          app == STORE_APPLICATION_ID && run_get(db, "status", stored, sizeof stored) == 1 &&
+          strcmp(stored, status) == 0 &&
+          identity_mismatch(db, info, stored, now_value, sizeof stored) == N_IDENTITY;
   }
   sqlite3_close(db);
+  return yes;
+}
+
+remit_status remit__store_find_run(remit_context *ctx, const char *path,
+                                   const remit__run_info *info, remit__found_run *found) {
+  if (!ctx || !path || !info || !info->scenario_text || !info->model || !found) {
+    return REMIT_ERR_ARG;
+  }
+  char *partial = dup_concat(ctx, path, ".partial");
+  if (!partial) {
+    return REMIT_ERR_NOMEM;
+  }
+  *found = is_run(path, "complete", info)      ? REMIT__RUN_COMPLETE
+           : is_run(partial, "running", info) ? REMIT__RUN_PARTIAL
+                                               : REMIT__RUN_NONE;
+  remit__free(ctx, partial);
   return REMIT_OK;
 }
 

@@ -116,12 +116,17 @@ int remit__store_resumed(const remit__store *st);
 /* Number of work units already in the store (0 for a new run). */
 int64_t remit__store_chunks_done(const remit__store *st);
 
-/* Whether `path` is a complete store of the run `info` describes (same
- * scenario, seed, model, parameter table, design and remit version): *same
- * 1 then, 0 for anything else (absent, partial, another run, not a store).
- * Reads only. */
-remit_status remit__store_is_same_run(remit_context *ctx, const char *path,
-                                      const remit__run_info *info, int *same);
+/* What `path` holds of the run `info` describes (same scenario, seed,
+ * model, parameter table, design and remit version): its complete store,
+ * its interrupted one (path.partial), or neither (absent, another run, not
+ * a store).  Reads only. */
+typedef enum remit__found_run {
+  REMIT__RUN_NONE = 0,
+  REMIT__RUN_COMPLETE,
+  REMIT__RUN_PARTIAL
+} remit__found_run;
+remit_status remit__store_find_run(remit_context *ctx, const char *path,
+                                   const remit__run_info *info, remit__found_run *found);
 
 /* 1 if (replicate, chunk) is committed, 0 if not, < 0 (a remit_status) on error. */
 int remit__store_chunk_done(remit__store *st, int replicate, int chunk);

@@ -870,8 +870,8 @@ static void eval_safety(const remit_endpoint *ep, const remit__daily *dl, remit_
        * worse, ICANS of any grade, or a dose-limiting serious infection
        * (CRS >= 3 and ICANS >= 3, the other DLTs, are already counted). */
       set_binary(o,
-                 max_grade(dl, dl->crs_grade, 0.0, end) >= thr || max_grade(dl, dl->icans_grade, 0.0, end) >= 1.0 ||
-                     infection_from_day0(dl, end),
+                 max_grade(dl, dl->crs_grade, 0.0, end) >= thr ||
+                     max_grade(dl, dl->icans_grade, 0.0, end) >= 1.0 || infection_from_day0(dl, end),
                  t);
       return;
     default:

@@ -2550,8 +2550,9 @@ static remit_status run_replicate(trial *T, remit__store *store, worker *workers
   return st;
 }
 
-/* Rank 0: opens the store for the run, or with opt->reuse keeps a complete
- * store of this very run (*reused 1, *store NULL).  The parameter table
+/* Rank 0: opens the store for the run.  With opt->reuse a complete store
+ * of this very run is kept (*reused 1, *store NULL) and an interrupted one
+ * continued.  The parameter table
  * stored is the one used: typical values after the scenario's parameter set
  * and overrides (the values the population draws around). */
 static remit_status open_store(trial *T, const remit_trial_options *opt, remit__store **store,
@@ -2576,13 +2577,14 @@ static remit_status open_store(trial *T, const remit_trial_options *opt, remit__
            (long)sc->design.n_enrol, (long)sc->design.n_screen);
   remit__run_info info = {sc->text ? sc->text : "", sc->path, sc->seed, T->spec->name, NULL,
                           NULL, table, T->spec->n_params, sc->vpop.n_targets, vp_names, design};
-  remit_status st = REMIT_OK;
-  *reused = 0;
-  if (opt->reuse) {
-    st = remit__store_is_same_run(ctx, opt->output, &info, reused);
-  }
+  remit__found_run found = REMIT__RUN_NONE;
+  remit_status st = opt->reuse ? remit__store_find_run(ctx, opt->output, &info, &found) : REMIT_OK;
+  *reused = found == REMIT__RUN_COMPLETE;
   if (st == REMIT_OK && !*reused) {
-    st = remit__store_open(ctx, opt->output, &info, opt->resume, opt->overwrite, store);
+    /* With reuse, an interrupted store of this run is continued and
+     * anything else at the path is replaced. */
+    int resume = opt->reuse ? found == REMIT__RUN_PARTIAL : opt->resume;
+    st = remit__store_open(ctx, opt->output, &info, resume, opt->overwrite || opt->reuse, store);
   }
   remit__free(ctx, table);
   return st;
