@@ -149,33 +149,26 @@ static int load_inputs(const char *cmd, const cli_mpi *mpi, remit_context *ctx, 
   return CLI_OK;
 }
 
-static char *sibling(const char *path, const char *ext) {
-  size_t n = strlen(path);
+/* path with its suffix `old` (if it has it) replaced by ext. */
+static char *sibling_of(const char *path, const char *old, const char *ext) {
+  size_t n = strlen(path), k = strlen(old);
   char *s = malloc(n + strlen(ext) + 1);
   if (!s) {
     return NULL;
   }
   strcpy(s, path);
-  if (n > 3 && strcmp(path + n - 3, ".db") == 0) {
-    s[n - 3] = '\0';
+  if (n > k && strcmp(path + n - k, old) == 0) {
+    s[n - k] = '\0';
   }
   strcat(s, ext);
   return s;
 }
 
+/* A file beside a store: OUT.db -> OUT + ext. */
+static char *sibling(const char *path, const char *ext) { return sibling_of(path, ".db", ext); }
+
 /* The evaluator's journal beside a result: OUT.csv -> OUT.evals.csv. */
-static char *journal_path(const char *out) {
-  size_t n = strlen(out);
-  char *s = malloc(n + 16);
-  if (s) {
-    strcpy(s, out);
-    if (n > 4 && strcmp(out + n - 4, ".csv") == 0) {
-      s[n - 4] = '\0';
-    }
-    strcat(s, ".evals.csv");
-  }
-  return s;
-}
+static char *journal_path(const char *out) { return sibling_of(out, ".csv", ".evals.csv"); }
 
 /* ------------------------------------------------------------------------ */
 /* validate                                                                  */
