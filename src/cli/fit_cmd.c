@@ -330,7 +330,7 @@ int cmd_validate(int argc, char **argv) {
   printf("%d of %d targets inside the 95 %% interval (%.0f s)\n", n_pass, m->n, dt);
   /* Written as CSV.partial and renamed, so a CSV is never left half written. */
   const char *csv_final = csv ? csv : csv_path;
-  char *csv_part = sibling(csv_final, ".partial");
+  char *csv_part = sibling_of(csv_final, "", ".partial");
   FILE *f = csv_part ? fopen(csv_part, "w") : NULL;
   int ok = f && remit_validation_write_csv(ctx, t, m, rows, f) == REMIT_OK;
   ok = f && fclose(f) == 0 && ok && rename(csv_part, csv_final) == 0;
@@ -860,12 +860,10 @@ int cmd_sensitivity(int argc, char **argv) {
   eo.max_patients = max_patients;
   eo.mpi_comm = mpi.comm;
   eo.resume = resume;
-  if (!(journal = journal_path(out)) ||
-      !(partial = malloc(strlen(out) + 16))) {
+  if (!(journal = journal_path(out)) || !(partial = sibling_of(out, "", ".partial"))) {
     rc = CLI_FAIL;
     goto done;
   }
-  sprintf(partial, "%s.partial", out);
   eo.journal = journal;
   if (remit_evaluator_create(ctx, m, rows, n_out, &eo, &ev) != REMIT_OK) {
     if (mpi.rank == 0) { /* every rank has rank 0's status and message */
