@@ -134,9 +134,18 @@ uint64_t remit__evaluator_identity(const remit_evaluator *ev) {
   for (int i = 0; i < spec->n_params; i++) {
     h = hash_num(spec->params[i].value, hash_str(spec->params[i].name, h));
   }
+  double *typical = malloc(sizeof(double) * (size_t)(spec->n_params + 1));
   for (int s = 0; s < ev->n_scen; s++) {
     const ev_scen *e = &ev->scen[s];
     h = hash_str(e->sc->text, h);
+    /* A parameter_set file the scenario names: its values as they are now
+     * (the text holds only the file's name). */
+    if (e->sc->parameter_set && *e->sc->parameter_set) {
+      const int ok = typical && remit__scenario_typical(ev->ctx, e->sc, spec, typical) == REMIT_OK;
+      for (int i = 0; i < spec->n_params; i++) {
+        h = hash_num(ok ? typical[i] : NAN, h);
+      }
+    }
     h = hash_num(e->reps, hash_num(e->n_enrol_orig, h));
     h = hash_num(ev->opt.max_patients, h);
     for (int i = 0; i < e->n_own; i++) {
@@ -152,6 +161,7 @@ uint64_t remit__evaluator_identity(const remit_evaluator *ev) {
     h = hash_str(mr->sim_endpoint, hash_str(mr->arm, hash_num(mr->stat, h)));
     h = hash_num(ev->row_scen[i], h);
   }
+  free(typical);
   return h;
 }
 
@@ -519,7 +529,13 @@ remit_status remit_evaluator_run(remit_evaluator *ev, const char *const *names,
     return st;
   }
   st = evaluator_simulate(ev, names, values, n, level, out);
-  /* A failed run is journalled too (as failed), so a replay keeps step. */
+  /* A run that failed for the model or the solver would fail again: it is
+   * journalled (as failed), so that a replay keeps step with the run that
+   * was made.  A failure of the machine (a full disk, memory, another
+   * rank) is not: once it is mended, --resume simulates the run again. */
+  if (st == REMIT_ERR_IO || st == REMIT_ERR_NOMEM || st == REMIT_ERR_STATE) {
+    return st;
+  }
   remit_status jst = remit__journal_append(ev->journal, names, values, n, level,
                                            st == REMIT_OK ? out : NULL);
   return st != REMIT_OK ? st : jst;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -545,6 +546,74 @@ static void test_paramset(remit_context *ctx) {
     REMIT_CHECK(v == 0.41, "stored a_ebaff = %g from the scenario's parameter set", v);
   }
   remit_scenario_destroy(&sc);
+
+  /* An evaluator's journal (fit, sensitivity) records the values of the
+   * set a scenario names, not only its file name: after the file changes,
+   * --resume refuses the journal though the scenario's text is the same. */
+  remit_targets *t = load_targets(ctx, "t_set.csv",
+                                  "t,Doe,drug A,SLE,ICANS any grade,28,proportion,0.0,,,4,\n",
+                                  "tiny_set.yaml", text);
+  remit_map *m = t ? load_map(ctx, t, "map_set.csv",
+                              "t,drug A,ICANS any grade,28,tiny_set.yaml,icans28,hcq,proportion,"
+                              "1,1,\n")
+                   : NULL;
+  if (m) {
+    int idx[1] = {0};
+    remit_eval_options eo = {0};
+    eo.workdir = path_in("set_runs");
+    eo.threads = 1;
+    eo.journal = path_in("set.evals.csv");
+    remit_evaluator *ev = NULL;
+    REMIT_CHECK_STATUS(remit_evaluator_create(ctx, m, idx, 1, &eo, &ev), REMIT_OK);
+    /* A run the machine failed (its store cannot be written) is not
+     * journalled; mended, the same run is simulated and journalled. */
+    const char *nm[1] = {"a_r"};
+    double v1[1] = {0.2}, v2[1] = {0.3};
+    remit_sim_stat st1, st2;
+    const char *db = path_in("set_runs/00_tiny_set.yaml.db");
+    char moved[600], blocker[600];
+    snprintf(moved, sizeof moved, "%s.moved", db);
+    snprintf(blocker, sizeof blocker, "%s/x", db);
+    if (ev) {
+      REMIT_CHECK_STATUS(remit_evaluator_run(ev, nm, v1, 1, 0.95, &st1), REMIT_OK);
+      REMIT_CHECK(rename(db, moved) == 0 && mkdir(db, 0755) == 0, "store path blocked");
+      FILE *bf = fopen(blocker, "w");
+      if (bf) {
+        fclose(bf);
+      }
+      remit_status fs = remit_evaluator_run(ev, nm, v2, 1, 0.95, &st2);
+      REMIT_CHECK(fs == REMIT_ERR_IO, "a store that cannot be written fails the run with an I/O "
+                                      "error (%s: %s)", remit_status_str(fs),
+                  remit_context_errmsg(ctx));
+      remit_context_clear_error(ctx);
+      remove(blocker);
+      rmdir(db);
+      REMIT_CHECK_STATUS(remit_evaluator_run(ev, nm, v2, 1, 0.95, &st2), REMIT_OK);
+    }
+    remit_evaluator_destroy(&ev);
+    FILE *jf = fopen(path_in("set.evals.csv"), "r");
+    int lines = 0;
+    for (int c; jf && (c = fgetc(jf)) != EOF;) {
+      lines += c == '\n';
+    }
+    if (jf) {
+      fclose(jf);
+    }
+    REMIT_CHECK(lines == 4, "journal: header, columns and the 2 runs made, not the failed one "
+                            "(%d lines)", lines);
+    eo.resume = 1;
+    REMIT_CHECK_STATUS(remit_evaluator_create(ctx, m, idx, 1, &eo, &ev), REMIT_OK);
+    remit_evaluator_destroy(&ev);
+    vals[1] = 0.42;
+    REMIT_CHECK_STATUS(remit_paramset_write(ctx, path_in("set.csv"), "refitted", names, vals, 2),
+                       REMIT_OK);
+    REMIT_CHECK_STATUS(remit_evaluator_create(ctx, m, idx, 1, &eo, &ev), REMIT_ERR_ARG);
+    REMIT_CHECK(strstr(remit_context_errmsg(ctx), "set.evals.csv"),
+                "the changed parameter set's journal is refused: %s", remit_context_errmsg(ctx));
+    remit_evaluator_destroy(&ev);
+  }
+  remit_map_destroy(&m);
+  remit_targets_destroy(&t);
 }
 
 /* y0 = 2.5 x0^2 / x1, y1 = x0 + x1: elasticities (2, -1) and
