@@ -278,6 +278,7 @@ typedef struct remit_scenario {
   int replicates;
   uint64_t seed;
   int sample_trajectories;      /* patients whose daily trajectory is stored */
+  double rtol, atol;            /* the ODE tolerances (solver:), default 1e-6 each */
   char *parameter_set;          /* optional parameter-set file */
   remit_param_override *param_overrides; /* applied to every patient's typical values */
   int n_param_overrides;

@@ -2006,7 +2006,7 @@ static remit_status parse_root(loader *L, yaml_node_t *root) {
   static const char *const keys[] = {"name",   "model",         "seed",       "replicates",
                                      "population", "arms",      "standard_care", "design",
                                      "visits", "endpoints",     "noise",      "output",
-                                     "parameter_set", "parameters", "vpop", NULL};
+                                     "parameter_set", "parameters", "vpop", "solver", NULL};
   remit_scenario *s = L->s;
   remit_status st;
   const char *t = NULL;
@@ -2091,6 +2091,24 @@ static remit_status parse_root(loader *L, yaml_node_t *root) {
       return st;
     }
   }
+  if ((x = remit__yaml_map_get(&L->y, root, "solver"))) {
+    /* Relative tolerance and the factor on the model's absolute tolerances
+     * (remit_sim_options).  Looser than 1e-6 trades accuracy for speed
+     * (docs/performance.md, "Tolerance"); above 1e-3 outcomes change. */
+    static const char *const skeys[] = {"rtol", "atol", NULL};
+    yaml_node_t *y;
+    if ((st = remit__yaml_check_map(&L->y, x, "solver", skeys)) != REMIT_OK) {
+      return st;
+    }
+    if ((y = remit__yaml_map_get(&L->y, x, "rtol")) &&
+        (st = remit__yaml_get_num(&L->y, y, "solver.rtol", 1e-12, 1e-3, 0, &s->rtol)) != REMIT_OK) {
+      return st;
+    }
+    if ((y = remit__yaml_map_get(&L->y, x, "atol")) &&
+        (st = remit__yaml_get_num(&L->y, y, "solver.atol", 1e-14, 1e-3, 0, &s->atol)) != REMIT_OK) {
+      return st;
+    }
+  }
   if ((x = remit__yaml_map_get(&L->y, root, "parameter_set"))) {
     if ((st = remit__yaml_get_str(&L->y, x, "parameter_set", "a file path", &t)) != REMIT_OK) {
       return st;
@@ -2122,6 +2140,8 @@ static void set_defaults(remit_scenario *s) {
   s->design.followup_days = 365.0;
   s->replicates = 1;
   s->seed = 1;
+  s->rtol = 1e-6;
+  s->atol = 1e-6;
 }
 
 /* Reads the whole file into a NUL-terminated buffer from the context. */

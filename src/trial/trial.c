@@ -468,7 +468,7 @@ static int next_block_arm(trial *T, block_state *bs, int replicate) {
 
 /* The solver settings of every simulation of the trial. */
 static remit_sim_options sim_options(const trial *T) {
-  remit_sim_options opt = {REMIT_SOLVER_FAST, 1e-6, 1e-6, 0, T->t0};
+  remit_sim_options opt = {REMIT_SOLVER_FAST, T->sc->rtol, T->sc->atol, 0, T->t0};
   return opt;
 }
 

@@ -326,6 +326,7 @@ static void test_round_trip(void) {
                   s->noise.car_t_cv == 0.3 && s->noise.igg_cv == 0.05,
               "noise");
   REMIT_CHECK(s->sample_trajectories == 12, "output");
+  REMIT_CHECK(s->rtol == 1e-5 && s->atol == 1e-7, "solver tolerances");
   REMIT_CHECK(s->parameter_set &&
                   strstr(s->parameter_set, "tests/data/scenarios/params/fit.csv") != NULL,
               "parameter_set relative to the scenario: %s", s->parameter_set);
@@ -377,6 +378,7 @@ static void test_round_trip(void) {
     REMIT_CHECK(s->noise.c3_cv == 0 && s->sample_trajectories == 0 && !s->parameter_set &&
                     s->n_param_overrides == 0,
                 "no noise, no output, no parameters");
+    REMIT_CHECK(s->rtol == 1e-6 && s->atol == 1e-6, "default tolerances 1e-6");
     REMIT_CHECK(s->n_endpoints == 1 && strcmp(s->endpoints[0].name, "doris") == 0 &&
                     !s->endpoints[0].primary,
                 "endpoint");
@@ -456,6 +458,7 @@ static void test_bad_files(void) {
       {"bad_vpop_corr.yaml", 8, "vpop.correlation[0]", "vpop.targets"},
       {"bad_vpop_sd.yaml", 7, "vpop.targets.sledai2k.sd", "> 0"},
       {"bad_vpop_key.yaml", 6, "vpop.max_draws", "unknown key"},
+      {"bad_solver_rtol.yaml", 2, "solver.rtol", "0.01"},
   };
   remit_context *ctx = NULL;
   remit_context_create(NULL, &ctx);

@@ -183,6 +183,38 @@ static void test_threads_and_resume(void) {
               count(a, "SELECT COUNT(DISTINCT patient) FROM trajectories"));
 }
 
+/* The scenario's solver tolerances reach the engine: at rtol 1e-4 the
+ * daily B cells move, by about the tolerance's order, not more. */
+static void test_solver_tolerance(void) {
+  char a[512], b[512], text[4096];
+  snprintf(text, sizeof text, "%s", small_cart);
+  REMIT_CHECK_STATUS(run_text("tol_default", text, 1, a, sizeof a), REMIT_OK);
+  snprintf(text, sizeof text, "%ssolver: {rtol: 1.0e-4}\n", small_cart);
+  REMIT_CHECK_STATUS(run_text("tol_loose", text, 1, b, sizeof b), REMIT_OK);
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "SELECT COUNT(*), SUM(x.b_cells != y.b_cells), MAX(ABS(x.b_cells - y.b_cells) / "
+           "MAX(ABS(y.b_cells), 1.0)) FROM visits x JOIN db2.visits y USING (replicate, patient, "
+           "day)");
+  sqlite3 *h = NULL;
+  sqlite3_stmt *q = NULL;
+  long n = -1, differ = -1;
+  double worst = NAN;
+  char attach[700];
+  snprintf(attach, sizeof attach, "ATTACH '%s' AS db2", b);
+  if (sqlite3_open(a, &h) == SQLITE_OK && sqlite3_exec(h, attach, NULL, NULL, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+    n = sqlite3_column_int64(q, 0);
+    differ = sqlite3_column_int64(q, 1);
+    worst = sqlite3_column_double(q, 2);
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+  REMIT_CHECK(n > 0 && differ > 0 && worst < 0.05,
+              "rtol 1e-4 moves B cells at %ld of %ld visits, by at most %.2g relative", differ, n,
+              worst);
+}
+
 static void test_blocks_and_escalation(void) {
   const char *rct =
       "name: rct\nseed: 3\nreplicates: 1\n"
@@ -564,6 +596,7 @@ int main(void) {
     return 1;
   }
   test_threads_and_resume();
+  test_solver_tolerance();
   test_blocks_and_escalation();
   test_vpop_shift();
   test_vpop_reproducible();
