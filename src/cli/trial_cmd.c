@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -52,10 +53,33 @@ static void on_sigint(int sig) {
   interrupted = 1;
 }
 
+typedef struct progress_state {
+  int show;
+  double t0;    /* when the run started (monotonic seconds) */
+  long done0;   /* patients done before this process started (a resumed run) */
+} progress_state;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* "done / total patients", with the rate and the time left once there is
+ * a rate to go by: a long run says how long it will take. */
 static int progress(long done, long total, void *user) {
-  int show = *(int *)user;
-  if (show) {
+  progress_state *p = user;
+  if (p->show) {
+    if (p->done0 < 0) {
+      p->done0 = done;
+    }
+    const double dt = now_s() - p->t0;
+    const long made = done - p->done0;
     fprintf(stderr, "\rremit trial: %ld / %ld patients", done, total);
+    if (made > 0 && dt > 1.0) {
+      const double rate = made / dt, left = (double)(total - done) / rate;
+      fprintf(stderr, ", %.0f/s, %.0f s elapsed, ~%.0f s left   ", rate, dt, left);
+    }
     if (done >= total || interrupted) {
       fputc('\n', stderr);
     }
@@ -126,7 +150,9 @@ int cmd_trial(int argc, char **argv) {
   }
   opt.mpi_comm = mpi.comm;
   const int rank = mpi.rank;
-  int show = !quiet && rank == 0 && isatty(fileno(stderr));
+  /* A resumed run's first report sets its starting count (-1: not yet). */
+  progress_state show = {!quiet && rank == 0 && isatty(fileno(stderr)), now_s(),
+                         opt.resume ? -1 : 0};
   opt.progress = progress;
   opt.progress_user = &show;
   signal(SIGINT, on_sigint);
