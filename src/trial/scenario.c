@@ -2093,8 +2093,9 @@ static remit_status parse_root(loader *L, yaml_node_t *root) {
   }
   if ((x = remit__yaml_map_get(&L->y, root, "solver"))) {
     /* Relative tolerance and the factor on the model's absolute tolerances
-     * (remit_sim_options).  Looser than 1e-6 trades accuracy for speed
-     * (docs/performance.md, "Tolerance"); above 1e-3 outcomes change. */
+     * (remit_sim_options).  Looser than 1e-6 trades accuracy for speed:
+     * from 1e-5 outcomes near a threshold flip (docs/performance.md,
+     * "Tolerance"). */
     static const char *const skeys[] = {"rtol", "atol", NULL};
     yaml_node_t *y;
     if ((st = remit__yaml_check_map(&L->y, x, "solver", skeys)) != REMIT_OK) {
